@@ -1,0 +1,27 @@
+"""Vietnamese number formatting for text that is not rendered by Django's localization
+(messages, generated narrative, exports): `2.718`, `97,45%`."""
+from decimal import ROUND_HALF_UP, Decimal
+
+
+def fmt_int(value):
+    if value is None:
+        return ""
+    return f"{int(value):,}".replace(",", ".")
+
+
+def fmt_pct(value):
+    """A percentage already multiplied by 100, two decimals: 97.4512 → `97,45%`; None → ``."""
+    if value is None:
+        return ""
+    rounded = Decimal(str(value)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    whole, _, frac = f"{rounded:.2f}".partition(".")
+    return f"{fmt_int(int(whole))},{frac}%"
+
+
+def percent(numerator, denominator):
+    """numerator/denominator as a percentage rounded to two decimals, or None when undefined."""
+    if not denominator:
+        return None
+    return float(
+        (Decimal(numerator) * 100 / Decimal(denominator)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    )

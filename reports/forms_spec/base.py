@@ -1,0 +1,103 @@
+"""The vocabulary in which each biểu is declared once.
+
+A form is a list of sections; a section is a list of columns. Columns (1) STT and (2) the row label
+are implicit; every declared column is a count that is either entered or computed from the others.
+"""
+from dataclasses import dataclass, field
+
+CAP_LABELS = {
+    "trung_uong": "Cấp trung ương",
+    "tinh": "Cấp tỉnh",
+    "huyen": "Cấp huyện",
+    "xa": "Cấp xã",
+}
+NHOM_LABELS = {
+    "A": "DVCTT DO TRUNG ƯƠNG TRIỂN KHAI",
+    "B": "DVCTT DO BỘ, CƠ QUAN, UBND TỈNH CHỦ ĐỘNG TRIỂN KHAI",
+}
+ROMAN = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X"]
+
+
+@dataclass(frozen=True)
+class Rate:
+    """A percentage: own column `numerator` over column `denominator` of the row with the same
+    label in section `of_section` (blank when the denominator is 0)."""
+
+    numerator: int
+    denominator: int
+    of_section: str
+
+
+@dataclass(frozen=True)
+class Column:
+    number: int
+    label: str
+    groups: tuple[str, ...] = ()  # header cells above the leaf label, outermost first
+    counts: str = ""  # what an entered column counts, said in error messages
+    sum_of: tuple[int, ...] = ()  # computed as the sum of these columns
+    rate: Rate | None = None  # computed as a percentage
+    flag: bool = False  # 0 or 1 only
+
+    @property
+    def key(self):
+        return f"c{self.number}"
+
+    @property
+    def computed(self):
+        return bool(self.sum_of) or self.rate is not None
+
+    @property
+    def formula(self):
+        """The column-number cell as the paper form prints it: `(3)=(4)+(5)+(6)`."""
+        if self.sum_of:
+            return f"({self.number})=" + "+".join(f"({n})" for n in self.sum_of)
+        if self.rate:
+            return f"({self.number})=({self.rate.numerator})/({self.rate.denominator})"
+        return f"({self.number})"
+
+
+@dataclass(frozen=True)
+class Section:
+    key: str  # the key of the section's list in the JSON document
+    title: str  # "" when the form has a single untitled section
+    columns: tuple[Column, ...]
+    label_keys: tuple[str, ...] = ("linh_vuc",)  # the JSON keys that identify a row
+    fixed_caps: tuple[str, ...] = ()  # rows are exactly these levels, in this order
+    model_name: str = ""
+
+    @property
+    def label_key(self):
+        """The key whose value is printed in column (2)."""
+        return self.label_keys[-1]
+
+    @property
+    def entered(self):
+        return tuple(c for c in self.columns if not c.computed)
+
+    @property
+    def column_keys(self):
+        return tuple(c.key for c in self.columns)
+
+    def column(self, key):
+        return next(c for c in self.columns if c.key == key)
+
+    def row_label(self, row):
+        if self.label_key == "cap":
+            return CAP_LABELS.get(row.get("cap"), str(row.get("cap") or ""))
+        return row.get(self.label_key) or ""
+
+
+@dataclass(frozen=True)
+class FormSpec:
+    code: str  # "II.06a"
+    title: str
+    unit_of_measure: str
+    label_header: str  # header of column (2)
+    sections: tuple[Section, ...] = field(default_factory=tuple)
+
+    @property
+    def number(self):
+        return f"{self.code}/VPCP/KSTT"
+
+    def section(self, key):
+        return next(s for s in self.sections if s.key == key)

@@ -1,0 +1,108 @@
+"""The narrative report (workflow.md): its outline, and the sentences that only restate figures,
+which the application writes itself from the biểu."""
+from .compute import form_totals
+from .formatting import fmt_int as n
+from .formatting import fmt_pct, percent
+
+HEADINGS = {
+    "I": "I. TÌNH HÌNH, KẾT QUẢ KIỂM SOÁT THỦ TỤC HÀNH CHÍNH",
+}
+# (key, title) of every free-text section, in printing order; "I.x" sit under heading I.
+SECTIONS = (
+    ("I.1", "1. Đánh giá tác động TTHC quy định tại dự thảo văn bản quy phạm pháp luật"),
+    ("I.2", "2. Thẩm định, thẩm tra TTHC quy định tại dự thảo văn bản QPPL"),
+    ("I.3", "3. Công bố, công khai TTHC"),
+    ("I.4", "4. Rà soát, đơn giản hóa TTHC"),
+    ("I.5", "5. Tiếp nhận, xử lý phản ánh, kiến nghị về quy định, TTHC"),
+    ("I.6", "6. Tình hình, kết quả giải quyết TTHC"),
+    ("I.7", "7. Triển khai cơ chế một cửa, một cửa liên thông"),
+    ("I.8", "8. Thực hiện TTHC trên môi trường điện tử"),
+    ("I.9", "9. Truyền thông hỗ trợ hoạt động kiểm soát TTHC"),
+    ("I.10", "10. Nghiên cứu, đề xuất sáng kiến cải cách TTHC"),
+    ("I.11", "11. Kiểm tra thực hiện kiểm soát TTHC"),
+    ("I.12", "12. Nội dung khác"),
+    ("II", "II. ĐÁNH GIÁ CHUNG (1. Thuận lợi / Ưu điểm; 2. Khó khăn / Tồn tại, hạn chế)"),
+    ("III", "III. PHƯƠNG HƯỚNG, NHIỆM VỤ KỲ TIẾP THEO"),
+    ("IV", "IV. KIẾN NGHỊ, ĐỀ XUẤT"),
+)
+KEYS = tuple(key for key, _ in SECTIONS)
+
+
+def _attached(code):
+    return f"(Đính kèm Biểu số {code}/VPCP/KSTT)"
+
+
+def _i3(data):
+    t = form_totals("II.03b", data["II.03b"])
+    local, central = t["dia_phuong"], t["trung_uong"]
+    decisions = local["c3"] + central["c3"]
+    published = local["c5"] + central["c5"]
+    return (
+        f"Trong kỳ, đã ban hành {n(decisions)} quyết định công bố với {n(published)} TTHC được công bố "
+        f"(quy định mới: {n(local['c6'] + central['c6'])}, sửa đổi, bổ sung: {n(local['c7'] + central['c7'])}, "
+        f"bãi bỏ: {n(local['c8'] + central['c8'])}). "
+        f"Tổng số TTHC thuộc thẩm quyền giải quyết: {n(local['c11'])} (cấp tỉnh: {n(_cap_c11(data, 'tinh'))}, "
+        f"cấp huyện: {n(_cap_c11(data, 'huyen'))}, cấp xã: {n(_cap_c11(data, 'xa'))}).\n{_attached('II.03b')}"
+    )
+
+
+def _cap_c11(data, cap):
+    return next((row["c11"] for row in data["II.03b"]["dia_phuong"] if row.get("cap") == cap), 0)
+
+
+def _i6(data):
+    t = form_totals("II.06a", data["II.06a"])["rows"]
+    online = percent(t["c4"], t["c4"] + t["c5"])
+    on_time = percent(t["c8"] + t["c9"], t["c7"])
+    rates = []
+    if online is not None:
+        rates.append(f"tỷ lệ hồ sơ tiếp nhận trực tuyến: {fmt_pct(online)}")
+    if on_time is not None:
+        rates.append(f"tỷ lệ giải quyết đúng hạn và trước hạn: {fmt_pct(on_time)}")
+    return (
+        f"Tổng số hồ sơ tiếp nhận: {n(t['c3'])} hồ sơ (tiếp nhận mới trong kỳ: {n(t['c4'] + t['c5'])} hồ sơ, "
+        f"gồm trực tuyến: {n(t['c4'])}, trực tiếp và qua dịch vụ bưu chính: {n(t['c5'])}; "
+        f"từ kỳ trước chuyển sang: {n(t['c6'])}). "
+        f"Đã giải quyết: {n(t['c7'])} hồ sơ (trước hạn: {n(t['c8'])}, đúng hạn: {n(t['c9'])}, "
+        f"quá hạn: {n(t['c10'])}). Đang giải quyết: {n(t['c11'])} hồ sơ (trong hạn: {n(t['c12'])}, "
+        f"quá hạn: {n(t['c13'])})."
+        + (f" {'; '.join(rates).capitalize()}." if rates else "")
+        + f"\n{_attached('II.06a')}"
+    )
+
+
+def _i7(data):
+    t = form_totals("II.07b", data["II.07b"])
+    i, ii = t["rows"], t["bon_tai_cho"]
+    return (
+        f"Tổng số TTHC thuộc thẩm quyền giải quyết: {n(i['c3'])} (cấp tỉnh: {n(i['c4'])}, cấp huyện: {n(i['c5'])}, "
+        f"cấp xã: {n(i['c6'])}); số TTHC thực hiện theo cơ chế một cửa, một cửa liên thông: {n(i['c7'])} "
+        f"(tại Bộ phận Một cửa cấp tỉnh: {n(i['c8'])}, cấp huyện: {n(i['c9'])}, cấp xã: {n(i['c10'])}); "
+        f"số quy trình nội bộ được ban hành: {n(i['c11'])}. "
+        f'Số TTHC thực hiện "4 tại chỗ": cấp tỉnh {n(ii["c3"])}'
+        + (f" ({fmt_pct(ii['c4'])})" if ii["c4"] is not None else "")
+        + f", cấp huyện {n(ii['c5'])}"
+        + (f" ({fmt_pct(ii['c6'])})" if ii["c6"] is not None else "")
+        + f".\n{_attached('II.07b')}"
+    )
+
+
+def _i8(data):
+    rows = data["II.08"]["rows"]
+    t = form_totals("II.08", data["II.08"])["rows"]
+    integrated = sum(1 for row in rows if row.get("c9") == 1)
+    return (
+        f"DVCTT một phần (mức độ 3): được giao {n(t['c3'])}, đã triển khai {n(t['c4'])}, "
+        f"phát sinh {n(t['c5'])} hồ sơ. DVCTT toàn trình (mức độ 4): được giao {n(t['c6'])}, "
+        f"đã triển khai {n(t['c7'])}, phát sinh {n(t['c8'])} hồ sơ. "
+        f"Đã tích hợp với Cổng Dịch vụ công quốc gia: {n(integrated)}/{n(len(rows))} dòng dịch vụ.\n"
+        f"{_attached('II.08')}"
+    )
+
+
+GENERATORS = {"I.3": _i3, "I.6": _i6, "I.7": _i7, "I.8": _i8}
+
+
+def generated(data):
+    """{section key: generated sentences} for the sections that restate figures."""
+    return {key: generate(data) for key, generate in GENERATORS.items()}

@@ -1,0 +1,400 @@
+"""Every rule of forms.md, as plain functions over plain data.
+
+`check(raw_forms, previous=…)` is the one entry point used by the web form, the JSON import and
+the submit: it reads the forms as typed or as found in a JSON document (strings, numbers, blanks),
+turns them into whole numbers, and judges them. Nothing here touches the database.
+"""
+import re
+from dataclasses import asdict, dataclass
+
+from .compute import complete_form, form_totals, section_index
+from .formatting import fmt_int, fmt_pct
+from .forms_spec import CAP_LABELS, FORMS, NHOM_LABELS
+
+ERROR = "error"
+WARNING = "warning"
+MAX_COUNT = 10_000_000
+BLANKS = ("", "-", "–")
+# Vietnamese tables group thousands with dots: "2.718" is two thousand seven hundred eighteen.
+_GROUPED = re.compile(r"^\d{1,3}(\.\d{3})+$")
+
+
+@dataclass(frozen=True)
+class Issue:
+    code: str
+    severity: str
+    form: str
+    section: str | None
+    row: int | None  # 1-based position within its section list
+    column: str | None  # "c3"
+    message: str
+
+    @property
+    def is_error(self):
+        return self.severity == ERROR
+
+    @property
+    def explanation_key(self):
+        """Warnings are explained once per (code, form, section, row), whatever the columns."""
+        return (self.code, self.form, self.section, self.row)
+
+    def as_json(self):
+        data = asdict(self)
+        del data["severity"]
+        return data
+
+
+@dataclass(frozen=True)
+class Previous:
+    """What the carry-over rule knows of the unit's previous report: its label and II.06a (11)."""
+
+    period_label: str
+    pending: dict  # linh_vuc → (11)
+
+
+def where(form_code, section_key=None, row=None, label=None, column=None):
+    """`Biểu II.06a, dòng "Quản lý công sản", cột (11)` — how every message starts."""
+    form = FORMS[form_code]
+    parts = [f"Biểu {form_code}"]
+    if section_key and len(form.sections) > 1:
+        title = form.section(section_key).title
+        parts.append(f"mục {title.split('.')[0]}")
+    if label:
+        parts.append(f'dòng "{label}"')
+    elif row:
+        parts.append(f"dòng {row}")
+    if column:
+        parts.append(f"cột ({column[1:]})")
+    return ", ".join(parts)
+
+
+def _issue(code, severity, form, section, row, column, label, text):
+    return Issue(code, severity, form, section, row, column, f"{where(form, section, row, label, column)}: {text}")
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading values
+
+
+def parse_count(value):
+    """A cell as typed → (int, None) or (None, why-not). Blank and "-" are 0."""
+    if value is None:
+        return 0, None
+    if isinstance(value, bool):
+        return None, "không nhập giá trị đúng/sai"
+    if isinstance(value, int):
+        return (value, None) if value >= 0 else (None, "không nhập số âm")
+    if isinstance(value, float):
+        return None, "không nhập số thập phân"
+    if not isinstance(value, str):
+        return None, "không nhập danh sách hay đối tượng"
+    text = value.strip()
+    if text in BLANKS:
+        return 0, None
+    if text.isdigit():
+        return int(text), None
+    if _GROUPED.match(text):
+        return int(text.replace(".", "")), None
+    if "%" in text:
+        return None, "không nhập tỷ lệ %"
+    if re.fullmatch(r"[-−]\s*[\d.,]+", text):
+        return None, "không nhập số âm"
+    if re.fullmatch(r"\d+[.,]\d+", text):
+        return None, "không nhập số thập phân"
+    return None, "không nhập chữ hay ghi chú"
+
+
+def _parse_rate(value):
+    if value is None or (isinstance(value, str) and value.strip() in BLANKS):
+        return None, True
+    if isinstance(value, bool):
+        return None, False
+    if isinstance(value, (int, float)):
+        return float(value), True
+    if isinstance(value, str):
+        text = value.strip().rstrip("%").strip().replace(",", ".")
+        try:
+            return float(text), True
+        except ValueError:
+            return None, False
+    return None, False
+
+
+def _show(value):
+    return value if isinstance(value, str) else str(value).lower() if isinstance(value, bool) else str(value)
+
+
+def parse_forms(raw_forms):
+    """Raw forms (as in the JSON document, or as typed) → (data with whole numbers, errors).
+
+    The data always has every form and section; rows keep their order, so `row` numbers in
+    issues are positions in the lists the user sent. Fixed rows (Cấp tỉnh/huyện/xã) that are
+    missing are added as zeros.
+    """
+    errors = []
+    data = {code: {s.key: [] for s in form.sections} for code, form in FORMS.items()}
+    if raw_forms is None:
+        raw_forms = {}
+    if not isinstance(raw_forms, dict):
+        return data, [Issue("schema.invalid", ERROR, "", None, None, None, '"forms" phải là một đối tượng JSON')]
+    for code in raw_forms:
+        if code not in FORMS:
+            errors.append(Issue("schema.unknown_key", ERROR, "", None, None, None,
+                                f'Không có biểu "{code}" (chỉ có {", ".join(FORMS)})'))
+    for code, form in FORMS.items():
+        raw_form = raw_forms.get(code) or {}
+        if not isinstance(raw_form, dict):
+            errors.append(_issue("schema.invalid", ERROR, code, None, None, None, None, "phải là một đối tượng JSON"))
+            continue
+        for key in raw_form:
+            if key not in [s.key for s in form.sections]:
+                errors.append(_issue("schema.unknown_key", ERROR, code, None, None, None, None,
+                                     f'không có mục "{key}"'))
+        for section in form.sections:
+            raw_rows = raw_form.get(section.key) or []
+            if not isinstance(raw_rows, list):
+                errors.append(_issue("schema.invalid", ERROR, code, section.key, None, None, None,
+                                     f'"{section.key}" phải là một danh sách dòng'))
+                continue
+            rows = [_parse_row(code, section, n, raw_row, errors) for n, raw_row in enumerate(raw_rows, 1)]
+            data[code][section.key] = _fixed_rows(code, section, rows, errors) if section.fixed_caps else rows
+            _check_duplicates(code, section, data[code][section.key], errors)
+        _check_rates(code, form, raw_form, data[code], errors)
+    return data, errors
+
+
+def _parse_row(code, section, n, raw_row, errors):
+    if not isinstance(raw_row, dict):
+        errors.append(_issue("schema.invalid", ERROR, code, section.key, n, None, None, "mỗi dòng phải là một đối tượng JSON"))
+        return {}
+    row = {}
+    for key in section.label_keys:
+        value = raw_row.get(key)
+        row[key] = value.strip() if isinstance(value, str) else value
+    label = section.row_label(row) if isinstance(row.get(section.label_key), (str, type(None))) else None
+    for key in raw_row:
+        if key not in section.label_keys and key not in section.column_keys:
+            errors.append(_issue("schema.unknown_key", ERROR, code, section.key, n, None, label,
+                                 f'không có cột "{key}" trong biểu (các cột: {", ".join(section.column_keys)})'))
+    _check_labels(code, section, n, row, label, errors)
+    for column in section.entered:
+        raw = raw_row.get(column.key)
+        value, why = parse_count(raw)
+        if why:
+            errors.append(_issue("value.not_integer", ERROR, code, section.key, n, column.key, label,
+                                 f'"{_show(raw)}" không hợp lệ — cột ({column.number}) là {column.counts} '
+                                 f"(số nguyên ≥ 0), {why}"))
+            value = 0
+        elif column.flag and value not in (0, 1):
+            errors.append(_issue("II.08.flag", ERROR, code, section.key, n, column.key, label,
+                                 f"chỉ nhập 1 (có tích hợp) hoặc 0 (không tích hợp), không nhập {fmt_int(value)}"))
+        elif value > MAX_COUNT:
+            errors.append(_issue("value.too_large", ERROR, code, section.key, n, column.key, label,
+                                 f"{fmt_int(value)} vượt quá giới hạn {fmt_int(MAX_COUNT)} — có thể đã gõ thừa chữ số"))
+        row[column.key] = value
+    for column in section.columns:
+        if column.sum_of and raw_row.get(column.key) not in (None, "", "-"):
+            given, why = parse_count(raw_row.get(column.key))
+            expected = sum(row[f"c{m}"] for m in column.sum_of)
+            if given != expected:
+                errors.append(_issue("formula.mismatch", ERROR, code, section.key, n, column.key, label,
+                                     f'giá trị ghi sẵn "{_show(raw_row[column.key])}" khác công thức '
+                                     f"{column.formula} = {fmt_int(expected)}"))
+    return row
+
+
+def _check_labels(code, section, n, row, label, errors):
+    def bad(text):
+        errors.append(_issue("schema.invalid", ERROR, code, section.key, n, None, label, text))
+
+    for key in section.label_keys:
+        value = row.get(key)
+        if key == "cap":
+            allowed = section.fixed_caps or tuple(CAP_LABELS)
+            if value not in allowed:
+                bad(f'cấp "{value}" không hợp lệ (chỉ nhận: {", ".join(allowed)})')
+        elif key == "nhom":
+            if value not in NHOM_LABELS:
+                bad(f'nhóm "{value}" không hợp lệ (chỉ nhận: A, B)')
+        elif not isinstance(value, str) or not value:
+            what = "tên lĩnh vực" if key == "linh_vuc" else "tên cơ quan, đơn vị"
+            errors.append(_issue("schema.missing_label", ERROR, code, section.key, n, None, None, f"chưa ghi {what}"))
+        elif len(value) > 255:
+            bad("tên dài quá 255 ký tự")
+
+
+def _fixed_rows(code, section, rows, errors):
+    by_cap = {}
+    for n, row in enumerate(rows, 1):
+        cap = row.get("cap")
+        if cap in by_cap:
+            errors.append(_issue("schema.duplicate_row", ERROR, code, section.key, n, None, section.row_label(row),
+                                 "dòng này đã có ở trên"))
+        by_cap.setdefault(cap, row)
+    zero = {c.key: 0 for c in section.entered}
+    return [by_cap.get(cap) or {"cap": cap, **zero} for cap in section.fixed_caps]
+
+
+def _check_duplicates(code, section, rows, errors):
+    seen = {}
+    for n, row in enumerate(rows, 1):
+        identity = tuple(row.get(k) for k in section.label_keys)
+        if not row.get(section.label_key) or section.fixed_caps:
+            continue
+        if identity in seen:
+            errors.append(_issue("schema.duplicate_row", ERROR, code, section.key, n, None, section.row_label(row),
+                                 f"dòng này trùng với dòng {seen[identity]} — mỗi lĩnh vực chỉ ghi một dòng"))
+        seen.setdefault(identity, n)
+
+
+def _check_rates(code, form, raw_form, form_data, errors):
+    """Rates arriving in an import must equal their formula (within rounding)."""
+    rate_columns = [(s, c) for s in form.sections for c in s.columns if c.rate]
+    if not rate_columns or not isinstance(raw_form, dict):
+        return
+    completed = complete_form(code, form_data)
+    for section, column in rate_columns:
+        raw_rows = raw_form.get(section.key) or []
+        for n, (raw_row, full) in enumerate(zip(raw_rows, completed[section.key]), 1):
+            if not isinstance(raw_row, dict) or column.key not in raw_row:
+                continue
+            given, readable = _parse_rate(raw_row[column.key])
+            expected = full[column.key]
+            same = readable and (
+                (given is None and expected is None)
+                or (given is not None and expected is not None and abs(given - expected) < 0.01)
+            )
+            if not same:
+                errors.append(_issue("formula.mismatch", ERROR, code, section.key, n, column.key, section.row_label(full),
+                                     f'giá trị ghi sẵn "{_show(raw_row[column.key])}" khác công thức '
+                                     f"{column.formula} = {fmt_pct(expected) or 'trống'}"))
+
+
+# ---------------------------------------------------------------------------------------------
+# Rules over whole numbers
+
+
+def _rows(data, code, section_key):
+    form = FORMS[code]
+    section = form.section(section_key)
+    completed = complete_form(code, data[code])
+    for n, row in enumerate(completed[section_key], 1):
+        yield section, n, row, section.row_label(row)
+
+
+def rule_03b_published(data, previous):
+    for section_key in ("trung_uong", "dia_phuong"):
+        for _, n, row, label in _rows(data, "II.03b", section_key):
+            if row["c9"] != row["c6"] + row["c7"]:
+                yield _issue("II.03b.public", WARNING, "II.03b", section_key, n, "c9", label,
+                             f"số TTHC công khai (9) = {fmt_int(row['c9'])} khác số TTHC quy định mới và "
+                             f"sửa đổi, bổ sung đã công bố (6)+(7) = {fmt_int(row['c6'] + row['c7'])}")
+            if row["c10"] != row["c8"]:
+                yield _issue("II.03b.unpublic", WARNING, "II.03b", section_key, n, "c10", label,
+                             f"số TTHC không công khai (10) = {fmt_int(row['c10'])} khác số TTHC bãi bỏ "
+                             f"đã công bố (8) = {fmt_int(row['c8'])}")
+
+
+def rule_03b_total_vs_07b(data, previous):
+    total_03b = form_totals("II.03b", data["II.03b"])["dia_phuong"]["c11"]
+    total_07b = form_totals("II.07b", data["II.07b"])["rows"]["c3"]
+    if total_03b != total_07b:
+        yield Issue("II.03b.total_vs_07b", WARNING, "II.03b", "dia_phuong", None, "c11",
+                    f"{where('II.03b', 'dia_phuong', label='TỔNG CỘNG', column='c11')}: tổng số TTHC thuộc thẩm "
+                    f"quyền giải quyết (11) = {fmt_int(total_03b)} khác TỔNG CỘNG cột (3) của Biểu II.07b "
+                    f"= {fmt_int(total_07b)} (hai cột cùng đếm TTHC thuộc thẩm quyền của đơn vị)")
+
+
+def rule_06a_balance(data, previous):
+    for _, n, row, label in _rows(data, "II.06a", "rows"):
+        if row["c3"] != row["c7"] + row["c11"]:
+            yield _issue("II.06a.balance", WARNING, "II.06a", "rows", n, "c3", label,
+                         f"tổng số hồ sơ tiếp nhận (3) = {fmt_int(row['c3'])} khác số đã giải quyết (7) = "
+                         f"{fmt_int(row['c7'])} cộng số đang giải quyết (11) = {fmt_int(row['c11'])} "
+                         f"(tổng {fmt_int(row['c7'] + row['c11'])})")
+
+
+def rule_06a_carry_over(data, previous):
+    if previous is None:
+        return
+    for _, n, row, label in _rows(data, "II.06a", "rows"):
+        expected = previous.pending.get(row["linh_vuc"], 0)
+        if row["c6"] != expected:
+            yield _issue("II.06a.carry_over", WARNING, "II.06a", "rows", n, "c6", label,
+                         f"số hồ sơ từ kỳ trước (6) = {fmt_int(row['c6'])} khác số hồ sơ đang giải quyết cuối "
+                         f"kỳ trước ({previous.period_label}, cột (11)) = {fmt_int(expected)}")
+
+
+def _level_rule(code, columns, what):
+    def rule(data, previous):
+        for section, n, row, label in _rows(data, "II.07b", "rows"):
+            for key, level_key in columns:
+                if row[key] > row[level_key]:
+                    level = section.column(level_key).label.lower()
+                    yield _issue(code, WARNING, "II.07b", "rows", n, key, label,
+                                 f"{what} {section.column(key).label.replace('Tại ', 'tại ').lower()} "
+                                 f"({key[1:]}) = {fmt_int(row[key])} lớn hơn số TTHC {level} "
+                                 f"({level_key[1:]}) = {fmt_int(row[level_key])}")
+    return rule
+
+
+rule_07b_one_stop_level = _level_rule(
+    "II.07b.one_stop_level", (("c8", "c4"), ("c9", "c5"), ("c10", "c6")), "số TTHC thực hiện")
+rule_07b_procedure_level = _level_rule(
+    "II.07b.procedure_level", (("c12", "c4"), ("c13", "c5"), ("c14", "c6")), "số quy trình nội bộ")
+
+
+def rule_07b_four_on_site(data, previous):
+    form = FORMS["II.07b"]
+    section_i = section_index(form.section("rows"), data["II.07b"]["rows"])
+    for section, n, row, label in _rows(data, "II.07b", "bon_tai_cho"):
+        base = section_i.get(row["linh_vuc"])
+        if base is None:
+            yield _issue("II.07b.four_on_site_unknown", ERROR, "II.07b", "bon_tai_cho", n, None, label,
+                         "lĩnh vực này chưa có ở mục I nên không tính được tỷ lệ — thêm lĩnh vực vào mục I "
+                         "hoặc xóa dòng này")
+            continue
+        for column in section.columns:
+            if column.rate and row[f"c{column.rate.numerator}"] > base[f"c{column.rate.denominator}"]:
+                level = column.groups[0].lower()
+                yield _issue("II.07b.four_on_site_level", ERROR, "II.07b", "bon_tai_cho", n,
+                             f"c{column.rate.numerator}", label,
+                             f'số TTHC {level} thực hiện "4 tại chỗ" ({column.rate.numerator}) = '
+                             f"{fmt_int(row[f'c{column.rate.numerator}'])} lớn hơn số TTHC {level} của lĩnh vực "
+                             f"này ở mục I, cột ({column.rate.denominator}) = "
+                             f"{fmt_int(base[f'c{column.rate.denominator}'])} (tỷ lệ trên 100%)")
+
+
+def rule_08_deployed_over_assigned(data, previous):
+    for _, n, row, label in _rows(data, "II.08", "rows"):
+        for deployed, assigned, level in (("c4", "c3", "mức độ 3 (một phần)"), ("c7", "c6", "mức độ 4 (toàn trình)")):
+            if row[deployed] > row[assigned]:
+                yield _issue("II.08.deployed_over_assigned", WARNING, "II.08", "rows", n, deployed, label,
+                             f"số DVCTT {level} đã triển khai ({deployed[1:]}) = {fmt_int(row[deployed])} "
+                             f"lớn hơn số được giao ({assigned[1:]}) = {fmt_int(row[assigned])}")
+
+
+RULES = (
+    rule_03b_published,
+    rule_03b_total_vs_07b,
+    rule_06a_balance,
+    rule_06a_carry_over,
+    rule_07b_one_stop_level,
+    rule_07b_procedure_level,
+    rule_07b_four_on_site,
+    rule_08_deployed_over_assigned,
+)
+
+
+def validate(data, previous=None):
+    """The rules over parsed data (whole numbers everywhere)."""
+    return [issue for rule in RULES for issue in rule(data, previous)]
+
+
+def check(raw_forms, previous=None):
+    """Parse and judge: (data, errors, warnings). The rules over figures run once every value
+    reads as a whole number, so that a typo never produces a cascade of misleading warnings."""
+    data, issues = parse_forms(raw_forms)
+    if not issues:
+        issues = validate(data, previous)
+    return data, [i for i in issues if i.is_error], [i for i in issues if not i.is_error]

@@ -1,0 +1,83 @@
+"""Named reads. Each loads what a page or a rule needs in a fixed number of queries."""
+from units.models import LinhVuc
+
+from . import periods
+from .forms_spec import FORMS, all_sections
+from .models import LABEL_FIELDS, ROW_MODELS, Report, ReportingPeriod
+from .rules import Previous
+
+
+def empty_forms():
+    return {code: {section.key: [] for section in form.sections} for code, form in FORMS.items()}
+
+
+def _row_as_data(section, row):
+    data = {key: getattr(row, LABEL_FIELDS[key]) for key in section.label_keys}
+    data.update({column.key: getattr(row, column.key) for column in section.entered})
+    return data
+
+
+def report_forms(report):
+    """The figures of a saved report as plain data (entered columns only), one query a section."""
+    data = empty_forms()
+    if report is None or report.pk is None:
+        return data
+    for form, section in all_sections():
+        rows = ROW_MODELS[(form.code, section.key)].objects.filter(report=report).order_by("position")
+        data[form.code][section.key] = [_row_as_data(section, row) for row in rows]
+    return data
+
+
+def previous_report(unit, period):
+    code = periods.previous_code(period.year, period.kind)
+    if code is None:
+        return None
+    return Report.objects.select_related("period").filter(unit=unit, period__code=code).first()
+
+
+def previous_context(unit, period):
+    """What the carry-over rule compares (6) with, or None when there is no previous report."""
+    report = previous_report(unit, period)
+    if report is None:
+        return None
+    rows = report_forms(report)["II.06a"]["rows"]
+    return Previous(report.period.label, {row["linh_vuc"]: row["c12"] + row["c13"] for row in rows})
+
+
+def initial_forms(unit, period):
+    """A new report: one row per active lĩnh vực of the unit (and per lĩnh vực the previous report
+    still had files pending in), II.06a (6) pre-filled with the previous report's (11)."""
+    data = empty_forms()
+    previous = previous_report(unit, period)
+    previous_data = report_forms(previous) if previous else empty_forms()
+    pending = {row["linh_vuc"]: row["c12"] + row["c13"] for row in previous_data["II.06a"]["rows"]}
+    names = list(LinhVuc.objects.filter(unit=unit, is_active=True).values_list("name", flat=True))
+    names += [name for name, count in pending.items() if count and name not in names]
+
+    def zeros(section):
+        return {column.key: 0 for column in section.entered}
+
+    for form, section in all_sections():
+        if section.fixed_caps:
+            rows = [{"cap": cap, **zeros(section)} for cap in section.fixed_caps]
+        elif section.label_keys == ("ten",):
+            # Ministries whose TTHC the unit published last time are likely again.
+            rows = [{"ten": row["ten"], **zeros(section)} for row in previous_data[form.code][section.key]]
+        elif "nhom" in section.label_keys:
+            rows = [{"nhom": "B", "cap": unit.level, "linh_vuc": name, **zeros(section)} for name in names]
+        else:
+            rows = [{"linh_vuc": name, **zeros(section)} for name in names]
+        data[form.code][section.key] = rows
+    for row in data["II.06a"]["rows"]:
+        row["c6"] = pending.get(row["linh_vuc"], 0)
+    return data
+
+
+def open_periods():
+    return ReportingPeriod.objects.filter(is_open=True).order_by("-end", "kind")
+
+
+def reports_of_units(units, period_ids):
+    """{(unit_id, period_id): report} for the home page, in one query."""
+    reports = Report.objects.filter(unit__in=units, period_id__in=period_ids)
+    return {(r.unit_id, r.period_id): r for r in reports}

@@ -1,0 +1,35 @@
+"""The life of a report: one table of allowed transitions, checked in one place."""
+from .models import Report
+
+S = Report.Status
+
+TRANSITIONS = {
+    S.DRAFT: {S.SUBMITTED},
+    S.SUBMITTED: {S.APPROVED, S.RETURNED},
+    S.RETURNED: {S.SUBMITTED},
+    S.APPROVED: {S.RETURNED},
+}
+EDITABLE = {S.DRAFT, S.RETURNED}
+
+
+class WorkflowError(Exception):
+    """A state change the report's status or period does not allow; the message says why."""
+
+
+def can_transition(report, to_status):
+    return to_status in TRANSITIONS.get(report.status, set())
+
+
+def check_transition(report, to_status):
+    if not can_transition(report, to_status):
+        raise WorkflowError(
+            f"Báo cáo đang ở trạng thái “{report.get_status_display()}”, không thể chuyển sang "
+            f"“{S(to_status).label}”."
+        )
+    if not report.period.is_open:
+        raise WorkflowError(f"Kỳ báo cáo {report.period.label} đã đóng: không thay đổi được báo cáo.")
+
+
+def is_editable(report):
+    """Figures can change only while the period is open and the report is a draft or returned."""
+    return report.status in EDITABLE and report.period.is_open
