@@ -4,14 +4,14 @@ from decimal import ROUND_HALF_UP, Decimal
 
 
 def fmt_int(value):
-    if value is None:
+    if value is None or value == "":
         return ""
     return f"{int(value):,}".replace(",", ".")
 
 
 def fmt_pct(value):
     """A percentage already multiplied by 100, two decimals: 97.4512 → `97,45%`; None → ``."""
-    if value is None:
+    if value is None or value == "":
         return ""
     rounded = Decimal(str(value)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
     whole, _, frac = f"{rounded:.2f}".partition(".")

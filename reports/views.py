@@ -1,7 +1,203 @@
+"""Thin views: read the request, ask permissions.py, call one service, render or redirect."""
+import json
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from . import narrative, selectors, services
+from .forms_spec import CAP_LABELS, FORMS, NHOM_LABELS
+from .interchange import report_document
+from .models import Report
+from .permissions import can_edit, report_for, visible_units
+from .tables import build_tables
+from .webforms import (
+    UploadForm,
+    explanation_name,
+    explanations_from_post,
+    forms_from_post,
+    narrative_from_post,
+)
+from .workflow import WorkflowError
+
+
+def _deadline_text(period, report):
+    if report is not None and report.submitted_at:
+        return "Đã gửi trễ hạn" if report.is_late else "Đã gửi đúng hạn"
+    days = (period.deadline - timezone.localdate()).days
+    if days > 0:
+        return f"Còn {days} ngày"
+    if days == 0:
+        return "Hôm nay là hạn cuối"
+    return f"Quá hạn {-days} ngày"
 
 
 @login_required
 def home(request):
-    return HttpResponse("ok")
+    units = visible_units(request.user).filter(is_active=True)
+    periods = list(selectors.open_periods())
+    reports = selectors.reports_of_units(units, [p.pk for p in periods])
+    blocks = [
+        {
+            "period": period,
+            "rows": [
+                {"unit": unit, "report": reports.get((unit.pk, period.pk)),
+                 "deadline_text": _deadline_text(period, reports.get((unit.pk, period.pk)))}
+                for unit in units
+            ],
+        }
+        for period in periods
+    ]
+    earlier = (
+        Report.objects.filter(unit__in=units, period__is_open=False).select_related("unit", "period")[:50]
+    )
+    return render(request, "reports/home.html", {"blocks": blocks, "earlier": earlier})
+
+
+def _page(request, unit, period, report, *, raw_forms=None, judgement=None, narrative_texts=None,
+          explanations=None, version=None, status=200):
+    """Render the report page: from the saved report, or from what was just typed (with its issues)."""
+    if judgement is None:
+        data = selectors.report_forms(report) if report else selectors.initial_forms(unit, period)
+        judgement = services.judge(unit=unit, period=period, raw_forms=data)
+    if raw_forms is None:
+        raw_forms = judgement.data
+    if narrative_texts is None:
+        narrative_texts = report.narrative if report else {}
+    if explanations is None:
+        explanations = report.explanations if report else []
+    issues = judgement.errors + judgement.warnings
+    explained = {(e["code"], e["form"], e.get("section"), e.get("row")): e["text"] for e in explanations}
+    warnings, seen = [], set()
+    for warning in judgement.warnings:
+        if warning.explanation_key not in seen:
+            seen.add(warning.explanation_key)
+            warnings.append({"issue": warning, "name": explanation_name(warning),
+                             "text": explained.get(warning.explanation_key, "")})
+    first_error_form = next((i.form for i in judgement.errors if i.form), None)
+    generated = narrative.generated(judgement.data) if judgement.ok else {}
+    context = {
+        "unit": unit,
+        "period": period,
+        "report": report,
+        "editable": can_edit(request.user, unit, report),
+        "version": report.version if version is None and report else (version or 0),
+        "forms": [
+            {"spec": spec, "tables": build_tables(code, raw_forms.get(code) or {}, judgement.data[code], issues),
+             "errors": sum(1 for i in judgement.errors if i.form == code),
+             "warnings": sum(1 for i in judgement.warnings if i.form == code)}
+            for code, spec in FORMS.items()
+        ],
+        "active_tab": first_error_form or request.GET.get("tab") or "II.03b",
+        "errors": judgement.errors,
+        "form_less_errors": [i for i in judgement.errors if not i.form],
+        "warnings": warnings,
+        "narrative_sections": [
+            {"key": key, "title": title, "text": narrative_texts.get(key, ""), "generated": generated.get(key)}
+            for key, title in narrative.SECTIONS
+        ],
+        "catalogue": list(unit.linh_vuc.filter(is_active=True).values_list("name", flat=True)),
+        "nhom_choices": [(code, text) for code, text in NHOM_LABELS.items()],
+        "cap_choices": [(code, text) for code, text in CAP_LABELS.items()],
+        "transitions": report.transitions.select_related("actor") if report else [],
+        "deadline_text": _deadline_text(period, report),
+    }
+    return render(request, "reports/report.html", context, status=status)
+
+
+@login_required
+def report_page(request, period_code, unit_code):
+    unit, period, report = report_for(request.user, period_code, unit_code)
+    if request.method != "POST":
+        return _page(request, unit, period, report)
+    if not can_edit(request.user, unit, report):
+        messages.error(request, "Bạn không sửa được báo cáo này.")
+        return redirect(request.path)
+    raw_forms = forms_from_post(request.POST)
+    typed = {"raw_forms": raw_forms, "narrative_texts": narrative_from_post(request.POST),
+             "explanations": explanations_from_post(request.POST)}
+    try:
+        version = int(request.POST.get("version", "0"))
+    except ValueError:
+        version = -1
+    try:
+        report, judgement = services.report_save(
+            unit=unit, period=period, raw_forms=raw_forms, narrative=typed["narrative_texts"],
+            explanations=typed["explanations"], actor=request.user, expected_version=version,
+        )
+    except services.StaleReport as stale:
+        messages.error(request, str(stale))
+        judgement = services.judge(unit=unit, period=period, raw_forms=raw_forms)
+        return _page(request, unit, period, stale.report, judgement=judgement, version=stale.report.version,
+                     status=409, **typed)
+    except services.ValidationFailed as failed:
+        messages.error(request, str(failed))
+        return _page(request, unit, period, report, judgement=failed.judgement, version=version,
+                     status=422, **typed)
+    except services.NotEditable as refused:
+        messages.error(request, str(refused))
+        return redirect(request.path)
+    if request.POST.get("action") == "submit":
+        try:
+            services.report_submit(report=report, actor=request.user)
+        except (WorkflowError, services.ValidationFailed) as refused:
+            messages.error(request, f"Đã lưu nháp. {refused}")
+            return redirect(request.path + "?tab=canh-bao")
+        messages.success(request, f"Đã gửi báo cáo {period.label} của {unit.name} tới Văn phòng UBND tỉnh.")
+        return redirect(request.path)
+    n = len(judgement.warnings)
+    messages.success(request, "Đã lưu nháp." + (f" Có {n} cảnh báo cần giải trình trước khi gửi." if n else ""))
+    return redirect(f"{request.path}?tab={request.POST.get('tab') or ''}")
+
+
+@login_required
+@require_POST
+def report_upload(request, period_code, unit_code):
+    """Fill the report from a tthc-report/1 file: the import of the command line, with the same rules."""
+    unit, period, report = report_for(request.user, period_code, unit_code)
+    page = reverse("report", args=[period.code, unit.code])
+    if not can_edit(request.user, unit, report):
+        messages.error(request, "Bạn không sửa được báo cáo này.")
+        return redirect(page)
+    form = UploadForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, "Chọn một tệp JSON để tải lên.")
+        return redirect(page)
+    try:
+        document = json.loads(form.cleaned_data["file"].read().decode("utf-8-sig"))
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        messages.error(request, "Tệp không đọc được: không phải JSON (UTF-8).")
+        return redirect(page)
+    if not isinstance(document, dict) or (document.get("unit"), document.get("period")) != (unit.code, period.code):
+        messages.error(request, f"Tệp không phải báo cáo của {unit.code} kỳ {period.code}: không nhập.")
+        return redirect(page)
+    try:
+        result = services.report_import(document=document, actor=request.user)
+    except services.ReportError as refused:
+        messages.error(request, str(refused))
+        return redirect(page)
+    if not result.ok:
+        for issue in result.errors[:20]:
+            messages.error(request, issue.message)
+        more = len(result.errors) - 20
+        messages.error(request, "Tệp có lỗi: chưa nhập gì." + (f" (và {more} lỗi khác)" if more > 0 else ""))
+        return redirect(page)
+    messages.success(request, "Đã nhập báo cáo từ tệp JSON." + (
+        f" Có {len(result.warnings)} cảnh báo cần giải trình." if result.warnings else ""))
+    return redirect(page)
+
+
+@login_required
+def report_export_json(request, period_code, unit_code):
+    unit, period, report = report_for(request.user, period_code, unit_code)
+    if report is None:
+        messages.error(request, "Báo cáo chưa được lưu lần nào: chưa có gì để tải về.")
+        return redirect("report", period.code, unit.code)
+    body = json.dumps(report_document(report), ensure_ascii=False, indent=2)
+    response = HttpResponse(body, content_type="application/json; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{unit.code}_{period.code}.json"'
+    return response

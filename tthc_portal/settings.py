@@ -114,7 +114,7 @@ FORMAT_MODULE_PATH = ["tthc_portal.formats"]
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = BASE_DIR / "staticfiles" if env_bool("STATIC_MANIFEST", env_bool("HTTPS")) else None
 # Production (STATIC_MANIFEST=1 after collectstatic): hashed, compressed files served by WhiteNoise.
 # Development and tests: files straight from static/, no collectstatic needed.
 STATIC_MANIFEST = env_bool("STATIC_MANIFEST", env_bool("HTTPS"))
@@ -159,3 +159,4 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
+CSRF_FAILURE_VIEW = "tthc_portal.views.csrf_failure"

@@ -1,0 +1,42 @@
+"""Who may see and change what — the one place every page, upload and download asks.
+
+Anything outside a user's rights answers 404, so that nobody learns which units or reports exist.
+"""
+from django.http import Http404
+
+from units.models import Unit
+
+from .models import Report, ReportingPeriod
+from .workflow import is_editable
+
+
+def sees_all_units(user):
+    return user.is_authenticated and (user.is_reviewer or user.is_portal_admin)
+
+
+def visible_units(user):
+    if sees_all_units(user):
+        return Unit.objects.all()
+    if user.is_authenticated and user.is_officer:
+        return user.units.all()
+    return Unit.objects.none()
+
+
+def can_edit(user, unit, report):
+    """Officers type their own units' figures while the period is open and the report is a draft
+    or returned. Reviewers and admins never type units' figures."""
+    if not (user.is_authenticated and user.is_officer and user.units.filter(pk=unit.pk).exists()):
+        return False
+    return report is None or is_editable(report)
+
+
+def report_for(user, period_code, unit_code):
+    """(unit, period, report or None) that `user` may see, else Http404."""
+    unit = visible_units(user).filter(code=unit_code).first()
+    period = ReportingPeriod.objects.filter(code=period_code).first()
+    if unit is None or period is None:
+        raise Http404("Không tìm thấy báo cáo.")
+    report = Report.objects.select_related("unit", "period", "updated_by").filter(unit=unit, period=period).first()
+    if report is None and not period.is_open:
+        raise Http404("Không tìm thấy báo cáo.")
+    return unit, period, report

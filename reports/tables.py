@@ -1,0 +1,162 @@
+"""The prepared table model of a biểu: header rows, column-number row, data rows, TỔNG CỘNG.
+
+Built from the declarations in forms_spec; the web page renders it, and so will the exports.
+"""
+from dataclasses import dataclass, field
+
+from .compute import complete_form, form_totals
+from .forms_spec import CAP_LABELS, FORMS, NHOM_LABELS, ROMAN
+
+
+@dataclass
+class HeaderCell:
+    text: str
+    colspan: int = 1
+    rowspan: int = 1
+
+
+@dataclass
+class Cell:
+    column: object  # forms_spec.Column
+    value: object  # as typed (entered) or as computed
+    error: str = ""
+    warning: str = ""
+
+    @property
+    def key(self):
+        return self.column.key
+
+
+@dataclass
+class Row:
+    index: int  # position in the section list, 0-based (names the inputs)
+    number: int  # 1-based, printed in column (1) and used in messages
+    labels: dict  # label key → value
+    label: str  # what column (2) prints
+    cells: list
+    errors: list = field(default_factory=list)  # row-level errors (no column)
+    warnings: list = field(default_factory=list)
+    heading: list = field(default_factory=list)  # sub-headings printed before this row (II.08)
+
+
+@dataclass
+class SectionTable:
+    form: object
+    section: object
+    header: list  # rows of HeaderCell
+    numbers: list  # "(1)", "(2)", "(3)=(4)+(5)+(6)", …
+    rows: list
+    total: list  # Cell per column
+    blank_row: Row | None = None  # the empty row the page's "Thêm dòng" button copies
+
+    @property
+    def width(self):
+        return 2 + len(self.section.columns)
+
+
+def header_rows(form, section):
+    """The grouped column headers: outer groups span their columns, a leaf spans the rows below."""
+    depth = 1 + max((len(c.groups) for c in section.columns), default=0)
+    rows = [[HeaderCell("STT", rowspan=depth), HeaderCell(form.label_header, rowspan=depth)]]
+    rows += [[] for _ in range(depth - 1)]
+    for level in range(depth):
+        previous_path = None
+        for column in section.columns:
+            if level < len(column.groups):
+                path = column.groups[: level + 1]
+                if path == previous_path:
+                    rows[level][-1].colspan += 1
+                else:
+                    rows[level].append(HeaderCell(column.groups[level]))
+                previous_path = path
+            else:
+                previous_path = None
+                if level == len(column.groups):
+                    rows[level].append(HeaderCell(column.label, rowspan=depth - level))
+    return rows
+
+
+def _ordered_08(rows):
+    """II.08 prints rows grouped by nhóm, then cấp, each group under its heading."""
+    cap_order = list(CAP_LABELS)
+    return sorted(rows, key=lambda r: (r.labels.get("nhom") or "Z", cap_order.index(r.labels["cap"])
+                                       if r.labels.get("cap") in cap_order else 9, r.index))
+
+
+def _add_headings_08(rows):
+    last_nhom = last_cap = None
+    cap_numbers = {}
+    for row in rows:
+        nhom, cap = row.labels.get("nhom"), row.labels.get("cap")
+        if nhom != last_nhom:
+            row.heading.append(("group", f"{nhom}. {NHOM_LABELS.get(nhom, '')}"))
+            last_nhom, last_cap = nhom, None
+            cap_numbers = {}
+        if cap != last_cap:
+            numeral = ROMAN[len(cap_numbers) % len(ROMAN)]
+            cap_numbers[cap] = numeral
+            row.heading.append(("level", f"{numeral}. {CAP_LABELS.get(cap, '').upper()}"))
+            last_cap = cap
+    return rows
+
+
+def build_tables(form_code, raw_form, data_form, issues=()):
+    """Tables of one form. `raw_form` is what to show in entered cells (as typed, or whole
+    numbers), `data_form` the same rows parsed (for computed cells and totals), `issues` the
+    errors and warnings to show next to their cells."""
+    form = FORMS[form_code]
+    completed = complete_form(form_code, data_form)
+    totals = form_totals(form_code, data_form)
+    by_cell = {}
+    for issue in issues:
+        if issue.form == form_code:
+            by_cell.setdefault((issue.section, issue.row, issue.column), []).append(issue)
+    tables = []
+    for section in form.sections:
+        raw_rows = raw_form.get(section.key) or []
+        rows = []
+        for i, full in enumerate(completed[section.key]):
+            raw = raw_rows[i] if i < len(raw_rows) and isinstance(raw_rows[i], dict) else full
+            labels = {key: raw.get(key, full.get(key)) for key in section.label_keys}
+            cells = []
+            for column in section.columns:
+                found = by_cell.get((section.key, i + 1, column.key), [])
+                value = full.get(column.key) if column.computed else raw.get(column.key, 0)
+                cells.append(Cell(column, value, *_texts(found)))
+            row_issues = by_cell.get((section.key, i + 1, None), [])
+            rows.append(Row(
+                index=i, number=i + 1, labels=labels, label=section.row_label(labels), cells=cells,
+                errors=[_short(x.message) for x in row_issues if x.is_error],
+                warnings=[_short(x.message) for x in row_issues if not x.is_error],
+            ))
+        if "nhom" in section.label_keys:
+            rows = _add_headings_08(_ordered_08(rows))
+        total = [
+            Cell(c, totals[section.key][c.key], *_texts(by_cell.get((section.key, None, c.key), [])))
+            for c in section.columns
+        ]
+        tables.append(SectionTable(
+            form=form, section=section, header=header_rows(form, section),
+            numbers=["(1)", "(2)", *(c.formula for c in section.columns)], rows=rows, total=total,
+            blank_row=None if section.fixed_caps else _blank_row(section),
+        ))
+    return tables
+
+
+def _blank_row(section):
+    labels = {key: "" for key in section.label_keys}
+    if "nhom" in labels:
+        labels.update(nhom="B", cap="tinh")
+    return Row(index="__i__", number="", labels=labels, label="",
+               cells=[Cell(c, "") for c in section.columns])
+
+
+def _short(message):
+    """The message without its `Biểu …, dòng …, cột (n)` prefix, for display next to the cell."""
+    return message.split(": ", 1)[1] if ": " in message else message
+
+
+def _texts(issues):
+    errors = " ".join(_short(i.message) for i in issues if i.is_error)
+    warnings = " ".join(_short(i.message) for i in issues if not i.is_error)
+    return errors, warnings
