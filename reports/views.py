@@ -3,11 +3,10 @@ import json
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_POST
 
 from . import narrative, selectors, services
 from .forms_spec import CAP_LABELS, FORMS, NHOM_LABELS
@@ -64,6 +63,8 @@ def _page(request, unit, period, report, *, raw_forms=None, judgement=None, narr
     if judgement is None:
         data = selectors.report_forms(report) if report else selectors.initial_forms(unit, period)
         judgement = services.judge(unit=unit, period=period, raw_forms=data)
+        if report is None:
+            judgement.warnings = []  # nothing typed yet: no reason to warn about a blank form
     if raw_forms is None:
         raw_forms = judgement.data
     if narrative_texts is None:
@@ -155,10 +156,11 @@ def report_page(request, period_code, unit_code):
 
 
 @login_required
-@require_POST
 def report_upload(request, period_code, unit_code):
     """Fill the report from a tthc-report/1 file: the import of the command line, with the same rules."""
     unit, period, report = report_for(request.user, period_code, unit_code)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
     page = reverse("report", args=[period.code, unit.code])
     if not can_edit(request.user, unit, report):
         messages.error(request, "Bạn không sửa được báo cáo này.")

@@ -129,3 +129,9 @@ def save_report(unit, period, forms, actor=None, narrative=None, explanations=()
 def stc_report(stc, period, officer_stc, good_forms):
     """STC's draft for 2023-Q3 with the good figures."""
     return save_report(stc, period, good_forms, actor=officer_stc)
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """PBKDF2 at full strength makes every demo user cost a third of a second."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -1,0 +1,219 @@
+"""The officer's pages, as a user sees them: statuses, numbers in cells, messages, 404s."""
+import io
+import json
+import re
+
+import pytest
+from django.urls import reverse
+
+from reports import urls as report_urls
+from reports.interchange import report_document
+from reports.models import Report
+from reports.services import report_submit
+from tests.conftest import save_report
+
+# Every URL that names a (period, unit): the permission matrix covers them all, including
+# the ones added later (exports), without anybody remembering to list them here.
+REPORT_URL_NAMES = [p.name for p in report_urls.urlpatterns if "unit_code" in str(p.pattern)]
+
+
+def page(client, period, unit):
+    return client.get(reverse("report", args=[period.code, unit.code]))
+
+
+def post_page(client, period, unit, data):
+    return client.post(reverse("report", args=[period.code, unit.code]), data)
+
+
+def form_post(forms, version, action="save", **extra):
+    """The report page's inputs for these forms, as the browser would send them."""
+    data = {"version": str(version), "action": action}
+    for code, sections in forms.items():
+        for key, rows in sections.items():
+            for i, row in enumerate(rows):
+                for field, value in row.items():
+                    data[f"{code}|{key}|{i}|{field}"] = "" if value is None else str(value)
+    data.update(extra)
+    return data
+
+
+def text(response):
+    return response.content.decode()
+
+
+def test_login_required(client, stc, period):
+    response = page(client, period, stc)
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+
+
+def test_login_page_is_vietnamese(client, db):
+    response = client.get(reverse("login"))
+    assert "Đăng nhập" in text(response) and "Mật khẩu" in text(response)
+
+
+def test_home_lists_open_period_with_deadline(client, officer_stc, period):
+    client.force_login(officer_stc)
+    body = text(client.get(reverse("home")))
+    assert "Quý III năm 2023" in body
+    assert "18/09/2023" in body
+    assert "Chưa nhập" in body
+    assert "Sở Tài chính" in body
+
+
+def test_new_report_is_prefilled_from_catalogue(client, officer_stc, period):
+    client.force_login(officer_stc)
+    body = text(page(client, period, officer_stc.units.get()))
+    for name in ("Quản lý công sản", "Quản lý giá", "Đăng ký mã số", "Tài chính doanh nghiệp"):
+        assert f'value="{name}"' in body
+    assert "(3)=(4)+(5)+(6)" in body and "TỔNG CỘNG" in body
+    assert not Report.objects.exists(), "opening the page must not create a report"
+
+
+def test_save_shows_computed_totals(client, officer_stc, stc, period, good_forms):
+    client.force_login(officer_stc)
+    response = post_page(client, period, stc, form_post(good_forms, 0))
+    assert response.status_code == 302
+    report = Report.objects.get()
+    assert report.version == 1 and report.status == Report.Status.DRAFT
+    body = text(page(client, period, stc))
+    # II.06a TỔNG CỘNG (3) = 41 + 2 + 377 = 420, shown in the total row.
+    total = re.search(r'data-form="II.06a".*?total-row(.*?)</tr>', body, re.S).group(1)
+    assert re.search(r'data-total="c3"[^>]*>\s*<span data-value>420<', total)
+
+
+def test_errors_shown_next_to_cells_and_nothing_lost(client, officer_stc, stc, period, good_forms):
+    client.force_login(officer_stc)
+    good_forms["II.06a"]["rows"][0]["c4"] = "55%"
+    good_forms["II.08"]["rows"][0]["c9"] = "2"
+    response = post_page(client, period, stc, form_post(good_forms, 0))
+    assert response.status_code == 422
+    body = text(response)
+    assert "cột (4) là số hồ sơ tiếp nhận trực tuyến trong kỳ (số nguyên ≥ 0), không nhập tỷ lệ %" in body
+    assert "chỉ nhập 1 (có tích hợp) hoặc 0 (không tích hợp), không nhập 2" in body
+    # What was typed is still in the cells.
+    assert re.search(r'name="II.06a\|rows\|0\|c4" value="55%"', body)
+    assert re.search(r'name="II.06a\|rows\|1\|c4" value="377"', body)
+    assert not Report.objects.exists()
+
+
+def test_warning_needs_explanation_before_submit(client, officer_stc, stc, period, good_forms):
+    client.force_login(officer_stc)
+    good_forms["II.06a"]["rows"][0]["c8"] = 29  # (3)=43 ≠ (7)+(11)=42
+    post_page(client, period, stc, form_post(good_forms, 0))
+    body = text(page(client, period, stc))
+    assert "tổng số hồ sơ tiếp nhận (3) = 43 khác số đã giải quyết (7) = 41" in body
+    response = post_page(client, period, stc, form_post(good_forms, 1, action="submit"))
+    assert response.status_code == 302
+    assert Report.objects.get().status == Report.Status.DRAFT
+    body = text(client.get(response["Location"]))
+    assert "còn 1 cảnh báo chưa có giải trình" in body
+    name = "expl|II.06a.balance|II.06a|rows|1"
+    response = post_page(client, period, stc, form_post(good_forms, 2, action="submit",
+                                                         **{name: "Một hồ sơ chuyển cơ quan khác"}))
+    report = Report.objects.get()
+    assert report.status == Report.Status.SUBMITTED
+    assert report.explanations[0]["text"] == "Một hồ sơ chuyển cơ quan khác"
+    assert "Đã gửi báo cáo" in text(client.get(response["Location"]))
+
+
+def test_stale_save_is_refused_and_typed_data_kept(client, officer_stc, stc, period, good_forms):
+    client.force_login(officer_stc)
+    post_page(client, period, stc, form_post(good_forms, 0))  # version 1
+    other = {**good_forms, "II.06a": {"rows": [dict(good_forms["II.06a"]["rows"][0], c5=40, c12=0)]}}
+    post_page(client, period, stc, form_post(other, 1))  # someone else: version 2
+    mine = json.loads(json.dumps(good_forms))
+    mine["II.06a"]["rows"][0]["c5"] = 99
+    response = post_page(client, period, stc, form_post(mine, 1))  # based on version 1: stale
+    assert response.status_code == 409
+    body = text(response)
+    assert "CHƯA được lưu" in body
+    assert re.search(r'name="II.06a\|rows\|0\|c5" value="99"', body)
+    report = Report.objects.get()
+    assert report.version == 2
+    assert report_document(report)["forms"]["II.06a"]["rows"][0]["c5"] == 40
+
+
+def test_submitted_report_is_read_only(client, officer_stc, stc, period, good_forms):
+    report = save_report(stc, period, good_forms, actor=officer_stc)
+    report_submit(report=report, actor=officer_stc)
+    client.force_login(officer_stc)
+    body = text(page(client, period, stc))
+    assert "Báo cáo chỉ để xem" in body and 'name="II.06a|rows|0|c4"' not in body
+    response = post_page(client, period, stc, form_post(good_forms, 2))
+    assert Report.objects.get().version == 1
+    assert "Bạn không sửa được báo cáo này" in text(client.get(response["Location"]))
+
+
+def test_closed_period_is_read_only(client, officer_stc, stc, closed_period, good_forms):
+    Report.objects.create(unit=stc, period=closed_period, version=1)
+    client.force_login(officer_stc)
+    body = text(page(client, closed_period, stc))
+    assert "kỳ báo cáo đã đóng" in body
+    post_page(client, closed_period, stc, form_post(good_forms, 1))
+    assert Report.objects.get().version == 1
+
+
+def test_upload_json_fills_report(client, officer_stc, stc, period, good_forms):
+    client.force_login(officer_stc)
+    document = {"format": "tthc-report/1", "unit": "STC", "period": "2023-Q3", "forms": good_forms,
+                "narrative": {"I.1": "Không có dự thảo."}}
+    upload = io.BytesIO(json.dumps(document, ensure_ascii=False).encode())
+    upload.name = "stc.json"
+    response = client.post(reverse("report_upload", args=["2023-Q3", "STC"]), {"file": upload})
+    assert response.status_code == 302
+    report = Report.objects.get()
+    assert report.narrative == {"I.1": "Không có dự thảo."}
+    assert report_document(report)["forms"]["II.06a"]["rows"][1]["c3"] == 377
+
+
+def test_upload_with_error_changes_nothing(client, officer_stc, stc, period, good_forms, stc_report):
+    client.force_login(officer_stc)
+    good_forms["II.06a"]["rows"][0]["c4"] = "12.5"
+    document = {"format": "tthc-report/1", "unit": "STC", "period": "2023-Q3", "forms": good_forms}
+    upload = io.BytesIO(json.dumps(document).encode())
+    upload.name = "stc.json"
+    response = client.post(reverse("report_upload", args=["2023-Q3", "STC"]), {"file": upload})
+    body = text(client.get(response["Location"]))
+    assert "không nhập số thập phân" in body and "chưa nhập gì" in body
+    assert Report.objects.get().version == stc_report.version
+
+
+def test_export_json_download(client, officer_stc, stc_report):
+    client.force_login(officer_stc)
+    response = client.get(reverse("report_export_json", args=["2023-Q3", "STC"]))
+    assert response["Content-Type"].startswith("application/json")
+    assert json.loads(response.content)["forms"]["II.06a"]["rows"][0]["c3"] == 43
+
+
+@pytest.mark.parametrize("name", REPORT_URL_NAMES)
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_officer_cannot_reach_another_units_report(client, officer_skhdt, stc_report, name, method):
+    client.force_login(officer_skhdt)
+    url = reverse(name, args=["2023-Q3", "STC"])
+    response = getattr(client, method)(url, {"version": "1", "II.06a|rows|0|c4": "9"})
+    assert response.status_code in (403, 404)
+    assert "Sở Tài chính" not in text(response) and "Quản lý công sản" not in text(response)
+    stc_report.refresh_from_db()
+    assert stc_report.version == 1
+
+
+@pytest.mark.parametrize("name", REPORT_URL_NAMES)
+def test_anonymous_is_sent_to_login(client, stc_report, name):
+    response = client.get(reverse(name, args=["2023-Q3", "STC"]))
+    assert response.status_code == 302 and reverse("login") in response["Location"]
+
+
+def test_reviewer_sees_but_cannot_type(client, reviewer, stc, period, stc_report, good_forms):
+    client.force_login(reviewer)
+    body = text(page(client, period, stc))
+    assert "Quản lý công sản" in body and 'name="II.06a|rows|0|c4"' not in body
+    post_page(client, period, stc, form_post(good_forms, 1))
+    stc_report.refresh_from_db()
+    assert stc_report.version == 1
+
+
+def test_unknown_report_is_404(client, officer_stc, period):
+    client.force_login(officer_stc)
+    assert client.get(reverse("report", args=["2023-Q3", "NOPE"])).status_code == 404
+    assert client.get(reverse("report", args=["2031-Q3", "STC"])).status_code == 404
