@@ -1,0 +1,84 @@
+"""`manage.py import_report FILE.json [--dry-run] [--submit] [--format text|json] [--user USERNAME]`
+
+Exit status (interchange.md): 0 saved (or a dry run without error), 1 validation errors,
+2 unusable input, with a one-line message on stderr.
+"""
+import json
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand
+
+from reports import services
+from reports.workflow import WorkflowError
+
+
+class Command(BaseCommand):
+    help = "Nhập một báo cáo từ tệp JSON (định dạng tthc-report/1): kiểm tra bằng đúng các quy tắc của biểu mẫu rồi lưu."
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", metavar="FILE.json", help="tệp JSON của báo cáo")
+        parser.add_argument("--dry-run", action="store_true", help="chỉ kiểm tra, không lưu")
+        parser.add_argument("--submit", action="store_true", help="lưu rồi gửi báo cáo (cảnh báo phải có giải trình)")
+        parser.add_argument("--format", choices=("text", "json"), default="text", help="cách in kết quả")
+        parser.add_argument("--user", metavar="USERNAME", help="người nhập (ghi vào lịch sử báo cáo)")
+
+    def handle(self, *args, **options):
+        actor = self._user(options["user"])
+        document = self._read(options["file"])
+        try:
+            result = services.report_import(
+                document=document, actor=actor, dry_run=options["dry_run"], submit=options["submit"]
+            )
+        except (services.ReportError, WorkflowError) as error:
+            # UnusableInput, or the report changed state between the check and the save.
+            self._unusable(str(error))
+
+        if options["format"] == "json":
+            self.stdout.write(json.dumps(result.as_json(), ensure_ascii=False))
+        else:
+            self._print_text(result, options["dry_run"])
+        if not result.ok:
+            raise SystemExit(1)
+
+    def _unusable(self, message):
+        self.stderr.write(" ".join(str(message).split()))
+        raise SystemExit(2)
+
+    def _user(self, username):
+        if not username:
+            return None
+        user = get_user_model().objects.filter(username=username).first()
+        if user is None:
+            self._unusable(f'Không có người dùng "{username}".')
+        return user
+
+    def _read(self, path):
+        try:
+            # utf-8-sig: files saved by Windows editors often start with a BOM.
+            with open(path, encoding="utf-8-sig") as file:
+                text = file.read()
+        except FileNotFoundError:
+            self._unusable(f"Không tìm thấy tệp {path}.")
+        except (OSError, UnicodeDecodeError) as error:
+            reason = "không phải văn bản UTF-8" if isinstance(error, UnicodeDecodeError) else error.strerror
+            self._unusable(f"Không đọc được tệp {path}: {reason}.")
+        try:
+            return json.loads(text)
+        except json.JSONDecodeError as error:
+            self._unusable(f"Tệp {path} không phải JSON hợp lệ (dòng {error.lineno}, cột {error.colno}): {error.msg}.")
+
+    def _print_text(self, result, dry_run):
+        for issue in result.errors:
+            self.stdout.write(f"LỖI: {issue.message}")
+        for issue in result.warnings:
+            self.stdout.write(f"CẢNH BÁO: {issue.message}")
+        if result.errors:
+            self.stdout.write(f"Chưa lưu: còn {len(result.errors)} lỗi.")
+        elif dry_run:
+            self.stdout.write("Kiểm tra xong (--dry-run): không có lỗi.")
+        else:
+            report = result.report
+            self.stdout.write(
+                f"Đã lưu báo cáo {report.unit.code} — {report.period.label}, "
+                f"trạng thái: {report.get_status_display()}."
+            )
