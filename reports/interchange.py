@@ -37,7 +37,7 @@ def report_document(report):
 
 
 def _schema_error(code, message):
-    return Issue(code, ERROR, "", None, None, None, message)
+    return Issue(code, ERROR, None, None, None, None, message)
 
 
 def document_errors(document):

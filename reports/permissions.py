@@ -25,7 +25,7 @@ def visible_units(user):
 def can_edit(user, unit, report):
     """Officers type their own units' figures while the period is open and the report is a draft
     or returned. Reviewers and admins never type units' figures."""
-    if not (user.is_authenticated and user.is_officer and user.units.filter(pk=unit.pk).exists()):
+    if not (user.is_authenticated and user.is_officer and unit.is_active and user.units.filter(pk=unit.pk).exists()):
         return False
     return report is None or is_editable(report)
 

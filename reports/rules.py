@@ -16,14 +16,14 @@ WARNING = "warning"
 MAX_COUNT = 10_000_000
 BLANKS = ("", "-", "–")
 # Vietnamese tables group thousands with dots: "2.718" is two thousand seven hundred eighteen.
-_GROUPED = re.compile(r"^\d{1,3}(\.\d{3})+$")
+_GROUPED = re.compile(r"^\d{1,3}(\.\d{3})+$", re.ASCII)
 
 
 @dataclass(frozen=True)
 class Issue:
     code: str
     severity: str
-    form: str
+    form: str | None  # None for the document as a whole
     section: str | None
     row: int | None  # 1-based position within its section list
     column: str | None  # "c3"
@@ -76,6 +76,10 @@ def _issue(code, severity, form, section, row, column, label, text):
 # Reading values
 
 
+def is_blank(value):
+    return value is None or (isinstance(value, str) and value.strip() in BLANKS)
+
+
 def parse_count(value):
     """A cell as typed → (int, None) or (None, why-not). Blank and "-" are 0."""
     if value is None:
@@ -91,10 +95,11 @@ def parse_count(value):
     text = value.strip()
     if text in BLANKS:
         return 0, None
-    if text.isdigit():
-        return int(text), None
-    if _GROUPED.match(text):
-        return int(text.replace(".", "")), None
+    if (text.isascii() and text.isdigit()) or _GROUPED.match(text):  # not "²": isdigit() but not int()
+        digits = text.replace(".", "")
+        if len(digits) > 100:  # far above MAX_COUNT, and int() refuses thousands of digits
+            return None, "không nhập số quá lớn"
+        return int(digits), None
     if "%" in text:
         return None, "không nhập tỷ lệ %"
     if re.fullmatch(r"[-−]\s*[\d.,]+", text):
@@ -105,7 +110,7 @@ def parse_count(value):
 
 
 def _parse_rate(value):
-    if value is None or (isinstance(value, str) and value.strip() in BLANKS):
+    if is_blank(value):
         return None, True
     if isinstance(value, bool):
         return None, False
@@ -136,10 +141,10 @@ def parse_forms(raw_forms):
     if raw_forms is None:
         raw_forms = {}
     if not isinstance(raw_forms, dict):
-        return data, [Issue("schema.invalid", ERROR, "", None, None, None, '"forms" phải là một đối tượng JSON')]
+        return data, [Issue("schema.invalid", ERROR, None, None, None, None, '"forms" phải là một đối tượng JSON')]
     for code in raw_forms:
         if code not in FORMS:
-            errors.append(Issue("schema.unknown_key", ERROR, "", None, None, None,
+            errors.append(Issue("schema.unknown_key", ERROR, None, None, None, None,
                                 f'Không có biểu "{code}" (chỉ có {", ".join(FORMS)})'))
     for code, form in FORMS.items():
         raw_form = raw_forms.get(code) or {}
@@ -170,6 +175,8 @@ def _parse_row(code, section, n, raw_row, errors):
     row = {}
     for key in section.label_keys:
         value = raw_row.get(key)
+        if isinstance(value, (list, dict)):  # not a label (and unhashable): reported as missing below
+            value = None
         row[key] = value.strip() if isinstance(value, str) else value
     label = section.row_label(row) if isinstance(row.get(section.label_key), (str, type(None))) else None
     for key in raw_row:
@@ -193,7 +200,7 @@ def _parse_row(code, section, n, raw_row, errors):
                                  f"{fmt_int(value)} vượt quá giới hạn {fmt_int(MAX_COUNT)} — có thể đã gõ thừa chữ số"))
         row[column.key] = value
     for column in section.columns:
-        if column.sum_of and raw_row.get(column.key) not in (None, "", "-"):
+        if column.sum_of and not is_blank(raw_row.get(column.key)):  # a blank computed cell is absent
             given, why = parse_count(raw_row.get(column.key))
             expected = sum(row[f"c{m}"] for m in column.sum_of)
             if given != expected:

@@ -256,10 +256,6 @@ def report_approve(*, report, actor):
     return report
 
 
-def error_issue(code, message):
-    return Issue(code, ERROR, "", None, None, None, message)
-
-
 # ---------------------------------------------------------------------------------------------
 # JSON import
 
@@ -301,6 +297,8 @@ def resolve_document(document):
     unit = Unit.objects.filter(code=str(document.get("unit") or "")).first()
     if unit is None:
         raise UnusableInput(f'Không có đơn vị mã "{document.get("unit")}".')
+    if not unit.is_active:
+        raise UnusableInput(f"Đơn vị {unit.code} đã ngừng hoạt động: không nhập được báo cáo.")
     try:
         year, kind = periods.parse_code(str(document.get("period") or ""))
     except ValueError as error:

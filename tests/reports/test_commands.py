@@ -181,7 +181,8 @@ def test_unknown_key_is_named(stc, period, good_forms, write):
     assert code == 1
     unknown = [e for e in result["errors"] if e["code"] == "schema.unknown_key"]
     assert len(unknown) == 2
-    assert any('"narative"' in e["message"] for e in unknown)
+    [top] = [e for e in unknown if '"narative"' in e["message"]]
+    assert (top["form"], top["section"], top["row"], top["column"]) == (None, None, None, None)
     [cell] = [e for e in unknown if e["form"] == "II.06a"]
     assert (cell["section"], cell["row"]) == ("rows", 1)
     assert '"c15"' in cell["message"]
@@ -223,6 +224,22 @@ def test_unusable_document_exits_2_with_one_line(stc, period, closed_period, goo
         assert message in err
         assert err.count("\n") == 1
     assert not Report.objects.exists()
+
+
+def test_inactive_unit_cannot_import(stc, period, good_forms, write):
+    Unit.objects.filter(pk=stc.pk).update(is_active=False)
+
+    code, out, err = run("import_report", write(document(good_forms)))
+
+    assert (code, out) == (2, "")
+    assert "Đơn vị STC đã ngừng hoạt động" in err
+    assert not Report.objects.exists()
+
+
+def test_blank_computed_cell_counts_as_absent(stc, period, good_forms, write):
+    good_forms["II.06a"]["rows"][0].update({"c3": "–", "c7": " - ", "c11": None})
+
+    assert run("import_report", write(document(good_forms)))[0] == 0
 
 
 def test_submitted_report_cannot_be_imported_again(stc, period, officer_stc, good_forms, write):
