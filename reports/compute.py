@@ -71,3 +71,12 @@ def complete_totals(form_code, summed):
                     totals[column.rate.of_section][f"c{column.rate.denominator}"],
                 )
     return totals
+
+
+def rates_06a(total):
+    """The two rates shown beside II.06a (not stored), from a TỔNG CỘNG (or any) row:
+    online = (4)/((4)+(5)); on time = ((8)+(9))/(7). None when undefined."""
+    return {
+        "online": percent(total["c4"], total["c4"] + total["c5"]),
+        "on_time": percent(total["c8"] + total["c9"], total["c7"]),
+    }

@@ -1,8 +1,8 @@
 """The narrative report (workflow.md): its outline, and the sentences that only restate figures,
 which the application writes itself from the biểu."""
-from .compute import form_totals
+from .compute import form_totals, rates_06a
 from .formatting import fmt_int as n
-from .formatting import fmt_pct, percent
+from .formatting import fmt_pct
 
 HEADINGS = {
     "I": "I. TÌNH HÌNH, KẾT QUẢ KIỂM SOÁT THỦ TỤC HÀNH CHÍNH",
@@ -52,13 +52,12 @@ def _cap_c11(data, cap):
 
 def _i6(data):
     t = form_totals("II.06a", data["II.06a"])["rows"]
-    online = percent(t["c4"], t["c4"] + t["c5"])
-    on_time = percent(t["c8"] + t["c9"], t["c7"])
+    rate = rates_06a(t)
     rates = []
-    if online is not None:
-        rates.append(f"tỷ lệ hồ sơ tiếp nhận trực tuyến: {fmt_pct(online)}")
-    if on_time is not None:
-        rates.append(f"tỷ lệ giải quyết đúng hạn và trước hạn: {fmt_pct(on_time)}")
+    if rate["online"] is not None:
+        rates.append(f"tỷ lệ hồ sơ tiếp nhận trực tuyến: {fmt_pct(rate['online'])}")
+    if rate["on_time"] is not None:
+        rates.append(f"tỷ lệ giải quyết đúng hạn và trước hạn: {fmt_pct(rate['on_time'])}")
     return (
         f"Tổng số hồ sơ tiếp nhận: {n(t['c3'])} hồ sơ (tiếp nhận mới trong kỳ: {n(t['c4'] + t['c5'])} hồ sơ, "
         f"gồm trực tuyến: {n(t['c4'])}, trực tiếp và qua dịch vụ bưu chính: {n(t['c5'])}; "

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from . import narrative, selectors, services
+from .compute import form_totals, rates_06a
 from .forms_spec import CAP_LABELS, FORMS, NHOM_LABELS
 from .interchange import report_document
 from .models import Report
@@ -93,6 +94,7 @@ def _page(request, unit, period, report, *, raw_forms=None, judgement=None, narr
              "warnings": sum(1 for i in judgement.warnings if i.form == code)}
             for code, spec in FORMS.items()
         ],
+        "rates_06a": rates_06a(form_totals("II.06a", judgement.data["II.06a"])["rows"]),
         "active_tab": first_error_form or request.GET.get("tab") or "II.03b",
         "errors": judgement.errors,
         "form_less_errors": [i for i in judgement.errors if not i.form],

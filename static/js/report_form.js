@@ -4,7 +4,7 @@
 (function () {
   "use strict";
   var form = document.getElementById("report-form");
-  if (!form) return;
+  if (!form || !form.hasAttribute("data-editable")) return; // read-only: the server's figures stand
 
   // Vietnamese numbers: "2.718" is 2718; blank and "-" are 0; anything else is not a count (NaN).
   function parseCount(text) {

@@ -97,3 +97,5 @@ def test_officer_fills_checks_explains_and_submits(page):
     report = Report.objects.get(unit__code="STC", period=period)
     assert report.status == Report.Status.SUBMITTED
     assert page.locator('input[name$="|c4"]').count() == 0  # read-only once submitted
+    page.click("button[data-tab='II.06a']")
+    assert total(page, "II.06a", "rows", "c7").inner_text().strip() == "1.120"  # the server's totals stand

@@ -217,3 +217,18 @@ def test_unknown_report_is_404(client, officer_stc, period):
     client.force_login(officer_stc)
     assert client.get(reverse("report", args=["2023-Q3", "NOPE"])).status_code == 404
     assert client.get(reverse("report", args=["2031-Q3", "STC"])).status_code == 404
+
+
+def test_read_only_report_shows_totals_and_rates(client, reviewer, stc, period, stc_report):
+    client.force_login(reviewer)
+    body = text(page(client, period, stc))
+    total = re.search(r'data-form="II.06a".*?total-row(.*?)</tr>', body, re.S).group(1)
+    assert re.search(r'data-total="c3"[^>]*>\s*<span data-value>420<', total)
+    # online = 377/(377+41) = 90,19%; on time = (30+12+0+377)/(42+377) = 100,00%
+    assert "<strong data-rate-online>90,19%</strong>" in body
+    assert "<strong data-rate-ontime>100,00%</strong>" in body
+
+
+def test_names_print_in_vietnamese_order(officer_stc):
+    officer_stc.first_name, officer_stc.last_name = "Lan", "Phạm Thị"
+    assert officer_stc.display_name == "Phạm Thị Lan"
