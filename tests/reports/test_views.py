@@ -232,3 +232,35 @@ def test_read_only_report_shows_totals_and_rates(client, reviewer, stc, period, 
 def test_names_print_in_vietnamese_order(officer_stc):
     officer_stc.first_name, officer_stc.last_name = "Lan", "Phạm Thị"
     assert officer_stc.display_name == "Phạm Thị Lan"
+
+
+@pytest.mark.parametrize("change, count", [
+    # Values that are not counts: read first, each reported.
+    (lambda f: (f["II.06a"]["rows"][0].update(c4="55%", c9="12,5"), f["II.08"]["rows"][0].update(c9=2)), 3),
+    # Figures that read well but cannot be right: the rules over whole numbers.
+    (lambda f: (f["II.07b"]["bon_tai_cho"][0].update(c3=9),
+                f["II.07b"]["bon_tai_cho"].append({"linh_vuc": "Quản lý giá", "c3": 1})), 2),
+])
+def test_web_form_and_import_judge_the_same_data_the_same_way(client, officer_stc, stc, period, good_forms,
+                                                                tmp_path, change, count):
+    """One validate(): the errors listed on the page are the import's errors, word for word."""
+    import html
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    change(good_forms)
+    path = tmp_path / "stc.json"
+    path.write_text(json.dumps({"format": "tthc-report/1", "unit": "STC", "period": "2023-Q3", "forms": good_forms}))
+    out = StringIO()
+    with pytest.raises(SystemExit):
+        call_command("import_report", str(path), "--dry-run", "--format", "json", stdout=out)
+    imported = [issue["message"] for issue in json.loads(out.getvalue())["errors"]]
+
+    client.force_login(officer_stc)
+    body = text(post_page(client, period, stc, form_post(good_forms, 0)))
+    summary = re.search(r'id="error-summary".*?<ul[^>]*>(.*?)</ul>', body, re.S).group(1)
+    on_page = [html.unescape(item) for item in re.findall(r"<li>(.*?)</li>", summary, re.S)]
+
+    assert len(imported) == count
+    assert on_page == imported
