@@ -2,7 +2,7 @@
 exception (with a Vietnamese message) that the caller turns into a message or an exit status."""
 from dataclasses import dataclass, field
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F, Max
 from django.utils import timezone
 
@@ -191,7 +191,11 @@ def report_save(*, unit, period, raw_forms, narrative, explanations, actor, expe
             report.save(update_fields=["narrative", "explanations", "updated_by", "updated_at"])
         else:
             report.version = 1
-            report.save()
+            try:
+                with transaction.atomic():  # a savepoint: another first save may have won the race
+                    report.save()
+            except IntegrityError:
+                raise StaleReport(Report.objects.get(unit=unit, period=period)) from None
         _write_rows(report, judgement.data)
         _extend_catalogue(unit, judgement.data)
     return report, judgement

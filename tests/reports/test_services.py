@@ -287,3 +287,16 @@ def test_unit_name_on_the_report_survives_a_rename(submitted, stc):
     stc.save()
     assert Report.objects.get(pk=submitted.pk).printed_unit_name == "Sở Tài chính"
 
+
+
+def test_two_first_saves_racing_one_is_refused_as_stale(stc, period, officer_stc, good_forms, monkeypatch):
+    """Both officers opened the blank report; the other one's first save committed just before ours."""
+    save_report(stc, period, good_forms, actor=officer_stc)
+    monkeypatch.setattr(services, "_get_or_new_report", lambda unit, period: Report(unit=unit, period=period))
+    good_forms["II.06a"]["rows"][0]["c5"] = 99
+    with pytest.raises(services.StaleReport):
+        services.report_save(unit=stc, period=period, raw_forms=good_forms, narrative={}, explanations=[],
+                             actor=officer_stc, expected_version=0)
+    report = Report.objects.get()
+    assert report.version == 1
+    assert selectors.report_forms(report)["II.06a"]["rows"][0]["c5"] == 41
