@@ -30,7 +30,7 @@ chromium:
 		fi; \
 	fi
 
-test: install chromium
+test: install chromium lint
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 test-sqlite: test
@@ -43,6 +43,11 @@ bench: install
 
 check-deploy: install
 	DEBUG=0 HTTPS=1 SECRET_KEY=$$(openssl rand -hex 32) ALLOWED_HOSTS=tthc.example.vn $(PY) manage.py check --deploy --fail-level WARNING
+
+# Style and forgotten migrations: a model changed without its migration fails here, not in production.
+lint: install
+	$(PY) -m ruff check .
+	$(PY) manage.py makemigrations --check --dry-run >/dev/null
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis staticfiles

@@ -118,6 +118,9 @@ class Transition(models.Model):
         verbose_name = "lịch sử trạng thái"
         verbose_name_plural = "lịch sử trạng thái"
 
+    def __str__(self):
+        return f"{self.report}: {self.get_from_status_display()} → {self.get_to_status_display()}"
+
 
 class FormRow(models.Model):
     """A row of one section of one biểu. The count columns come from forms_spec."""

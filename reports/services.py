@@ -9,13 +9,12 @@ from django.utils import timezone
 from units.models import LinhVuc
 
 from . import periods, selectors
-from .interchange import report_document
-from .narrative import KEYS as NARRATIVE_KEYS
 from .forms_spec import all_sections
+from .interchange import report_document
 from .models import LABEL_FIELDS, ROW_MODELS, Report, ReportingPeriod, Transition
+from .narrative import KEYS as NARRATIVE_KEYS
 from .rules import ERROR, Issue, check
 from .workflow import S, WorkflowError, check_transition, is_editable
-
 
 
 class ReportError(Exception):
@@ -98,7 +97,8 @@ def judge(*, unit, period, raw_forms):
 
 def clean_narrative(narrative):
     """Narrative texts by section key; unknown keys are refused by the import, dropped here."""
-    return {key: str(narrative.get(key) or "").strip() for key in NARRATIVE_KEYS if str(narrative.get(key) or "").strip()}
+    texts = {key: str(narrative.get(key) or "").strip() for key in NARRATIVE_KEYS}
+    return {key: text for key, text in texts.items() if text}
 
 
 def match_explanations(warnings, explanations):
