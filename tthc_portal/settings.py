@@ -131,8 +131,20 @@ WHITENOISE_USE_FINDERS = not STATIC_MANIFEST
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
+# Emails (report returned/approved, deadline reminders). Console by default: nothing leaves the
+# machine until EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend and EMAIL_HOST are set.
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT") or 25)
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")  # STARTTLS, usually port 587
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL")  # implicit TLS, usually port 465; not both
+# Mail is sent while the reviewer's request waits: a silent server must not hang it.
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT") or 10)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "tthc@localhost")
+# Where the portal is reached, for the links in emails.
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 20000  # a report is a few thousand cells
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

@@ -90,7 +90,7 @@ def _ensure_user(username, full_name, role, units=(), superuser=False):
     user, created = User.objects.get_or_create(
         username=username,
         defaults={"first_name": first_name, "last_name": last_name, "role": role,
-                  "is_staff": superuser, "is_superuser": superuser},
+                  "email": f"{username}@khanhhoa.gov.vn", "is_staff": superuser, "is_superuser": superuser},
     )
     if created:
         # Only at creation: a password changed since is kept.
