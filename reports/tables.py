@@ -21,6 +21,9 @@ class Cell:
     value: object  # as typed (entered) or as computed
     error: str = ""
     warning: str = ""
+    changed: bool = False  # differs from the previous submission
+    previous: object = None  # …where it read this
+    highlight: bool = False  # a value to look at (the annual view: derived ≠ direct)
 
     @property
     def key(self):
@@ -36,7 +39,10 @@ class Row:
     cells: list
     errors: list = field(default_factory=list)  # row-level errors (no column)
     warnings: list = field(default_factory=list)
-    heading: list = field(default_factory=list)  # sub-headings printed before this row (II.08)
+    heading: list = field(default_factory=list)  # sub-headings (kind, text) printed before this row
+    # "row" a data row; a summary row otherwise: "subtotal" (a unit's block in the consolidation),
+    # "derived" / "direct" / "difference" (the annual view).
+    kind: str = "row"
 
 
 @dataclass
@@ -48,6 +54,7 @@ class SectionTable:
     rows: list
     total: list  # Cell per column
     blank_row: Row | None = None  # the empty row the page's "Thêm dòng" button copies
+    view: str = "report"  # "report", "units" / "linh_vuc" (consolidation), "annual"
 
     @property
     def width(self):
@@ -100,10 +107,12 @@ def _add_headings_08(rows):
     return rows
 
 
-def build_tables(form_code, raw_form, data_form, issues=()):
+def build_tables(form_code, raw_form, data_form, issues=(), changes=None):
     """Tables of one form. `raw_form` is what to show in entered cells (as typed, or whole
     numbers), `data_form` the same rows parsed (for computed cells and totals), `issues` the
-    errors and warnings to show next to their cells."""
+    errors and warnings to show next to their cells, `changes` the cells that differ from the
+    previous submission (diff.changed_cells)."""
+    changes = changes or {}
     form = FORMS[form_code]
     completed = complete_form(form_code, data_form)
     totals = form_totals(form_code, data_form)
@@ -122,7 +131,11 @@ def build_tables(form_code, raw_form, data_form, issues=()):
             for column in section.columns:
                 found = by_cell.get((section.key, i + 1, column.key), [])
                 value = full.get(column.key) if column.computed else raw.get(column.key, 0)
-                cells.append(Cell(column, value, *_texts(found)))
+                cell = Cell(column, value, *_texts(found))
+                change_key = (form_code, section.key, tuple(full.get(k) for k in section.label_keys), column.key)
+                if change_key in changes:
+                    cell.changed, cell.previous = True, changes[change_key]
+                cells.append(cell)
             row_issues = by_cell.get((section.key, i + 1, None), [])
             rows.append(Row(
                 index=i, number=i + 1, labels=labels, label=section.row_label(labels), cells=cells,
@@ -160,3 +173,110 @@ def _texts(issues):
     errors = " ".join(_short(i.message) for i in issues if i.is_error)
     warnings = " ".join(_short(i.message) for i in issues if not i.is_error)
     return errors, warnings
+
+
+# ---------------------------------------------------------------------------------------------
+# The province's tables (consolidation.py): one block per unit, by lĩnh vực, the annual view
+
+
+def _cells(section, values, highlight=()):
+    return [Cell(c, values.get(c.key) if values else None, highlight=c.key in highlight) for c in section.columns]
+
+
+def _numbers(section):
+    return ["(1)", "(2)", *(c.formula for c in section.columns)]
+
+
+def _data_rows(section, completed, start=0):
+    """Rows (computed columns already filled) as table rows, numbered 1…n as printed;
+    II.08 grouped under its nhóm and cấp headings."""
+    rows = [
+        Row(index=start + i, number=i + 1, labels={key: full.get(key) for key in section.label_keys},
+            label=section.row_label(full), cells=_cells(section, full))
+        for i, full in enumerate(completed)
+    ]
+    if "nhom" in section.label_keys:
+        rows = _add_headings_08(_ordered_08(rows))
+        for number, row in enumerate(rows, 1):
+            row.number = number
+    return rows
+
+
+def _summary_row(index, kind, label, section, values, unit_code="", highlight=()):
+    return Row(index=index, number="", labels={"unit": unit_code}, label=label,
+               cells=_cells(section, values, highlight), kind=kind)
+
+
+def build_consolidated_tables(form_code, consolidated):
+    """The province's table of each section of a form: per unit, a heading, its rows and a
+    `Cộng` subtotal row; the TỔNG CỘNG row of the province. `consolidated` is a
+    consolidation.Consolidation."""
+    form = FORMS[form_code]
+    tables = []
+    for section in form.sections:
+        part = consolidated.forms[form_code][section.key]
+        rows = []
+        for n, block in enumerate(part.blocks, 1):
+            block_rows = _data_rows(section, block.rows, start=len(rows))
+            subtotal = _summary_row(len(rows) + len(block_rows), "subtotal", "Cộng", section, block.subtotal,
+                                    block.unit.code)
+            first = (block_rows or [subtotal])[0]
+            first.heading.insert(0, ("unit", f"{n}. {block.report.printed_unit_name}"))
+            rows += [*block_rows, subtotal]
+        tables.append(SectionTable(
+            form=form, section=section, header=header_rows(form, section), numbers=_numbers(section),
+            rows=rows, total=_cells(section, part.total), view="units",
+        ))
+    return tables
+
+
+def build_linh_vuc_tables(form_code, consolidated):
+    """The same sections with each lĩnh vực (cơ quan, cấp) summed across units."""
+    form = FORMS[form_code]
+    return [
+        SectionTable(
+            form=form, section=section, header=header_rows(form, section), numbers=_numbers(section),
+            rows=_data_rows(section, consolidated.forms[form_code][section.key].by_linh_vuc),
+            total=_cells(section, consolidated.forms[form_code][section.key].total), view="linh_vuc",
+        )
+        for section in form.sections
+    ]
+
+
+def build_annual_tables(form_code, annual):
+    """Section totals of a year: for the province then each unit, the totals derived from the
+    quarters, the annual report sent directly, and their difference — differing cells highlighted.
+    `annual` is a consolidation.Annual."""
+    form = FORMS[form_code]
+    tables = []
+    for section in form.sections:
+        rows = []
+        for part in [annual.province, *annual.units]:
+            code = part.unit.code if part.unit else ""
+            name = part.unit.name if part.unit else "TOÀN TỈNH"
+            derived = part.derived[form_code][section.key] if part.derived else None
+            direct = part.direct[form_code][section.key] if part.direct else None
+            diff = part.differences[form_code][section.key] if part.differences else None
+            differing = {key for key, value in (diff or {}).items() if value != 0}
+            block = [
+                _summary_row(len(rows), "derived",
+                             f"Cộng từ các quý ({part.quarters_label})" if part.quarters else "Cộng từ các quý: chưa có quý nào",
+                             section, derived, code, differing),
+                _summary_row(len(rows) + 1, "direct",
+                             "Báo cáo năm" if direct is not None else "Báo cáo năm: chưa có", section, direct, code,
+                             differing),
+            ]
+            if diff is not None:
+                block.append(_summary_row(len(rows) + 2, "difference", "Chênh lệch", section, diff, code, differing))
+            elif part.unmatched and derived is not None and direct is not None:
+                codes = ", ".join(unit.code for unit in part.unmatched)
+                block.append(_summary_row(len(rows) + 2, "difference",
+                                          f"Chênh lệch: không so sánh được — chỉ có một trong hai loại báo cáo: {codes}",
+                                          section, None, code))
+            block[0].heading.append(("unit", name))
+            rows += block
+        tables.append(SectionTable(
+            form=form, section=section, header=header_rows(form, section), numbers=_numbers(section),
+            rows=rows, total=[], view="annual",
+        ))
+    return tables

@@ -1,5 +1,16 @@
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.db.models import Case, Value, When
+
+# Departments first, then districts, then communes: the order in which the province prints units.
+KIND_ORDER = {"so": 0, "huyen": 1, "xa": 2}
+
+
+class UnitQuerySet(models.QuerySet):
+    def in_print_order(self):
+        return self.alias(
+            kind_order=Case(*(When(kind=k, then=Value(n)) for k, n in KIND_ORDER.items()), default=Value(9))
+        ).order_by("kind_order", "code")
 
 
 class Unit(models.Model):
@@ -15,6 +26,8 @@ class Unit(models.Model):
         "self", verbose_name="đơn vị cấp trên", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
     )
     is_active = models.BooleanField("đang hoạt động", default=True)
+
+    objects = UnitQuerySet.as_manager()
 
     class Meta:
         ordering = ["kind", "code"]

@@ -37,6 +37,9 @@ class Column:
     sum_of: tuple[int, ...] = ()  # computed as the sum of these columns
     rate: Rate | None = None  # computed as a percentage
     flag: bool = False  # 0 or 1 only
+    # How the annual view derives the column from the quarters: "" a flow (summed over the
+    # quarters), "first" / "last" a stock read at one end of the year (the first / last quarter).
+    stock: str = ""
 
     @property
     def key(self):

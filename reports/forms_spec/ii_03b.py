@@ -16,7 +16,7 @@ COLUMNS = (
     Column(10, "Bãi bỏ hoặc thay thế (Không công khai)", _CONG_KHAI,
            counts="số lượng TTHC bãi bỏ hoặc thay thế không công khai"),
     Column(11, "Tổng số TTHC thuộc thẩm quyền giải quyết của địa phương tính đến thời điểm báo cáo",
-           counts="tổng số TTHC thuộc thẩm quyền giải quyết tính đến thời điểm báo cáo"),
+           counts="tổng số TTHC thuộc thẩm quyền giải quyết tính đến thời điểm báo cáo", stock="last"),
 )
 
 FORM = FormSpec(

@@ -12,6 +12,7 @@ FORM = FormSpec(
     ),
     unit_of_measure="TTHC, %",
     label_header="Lĩnh vực",
+    # Both sections count TTHC and procedures in force: stocks, read from the last quarter of a year.
     sections=(
         Section(
             key="rows",
@@ -19,17 +20,17 @@ FORM = FormSpec(
             model_name="Row07b",
             columns=(
                 Column(3, "Tổng số TTHC", _THAM_QUYEN, sum_of=(4, 5, 6)),
-                Column(4, "Cấp tỉnh", _THAM_QUYEN, counts="số TTHC cấp tỉnh"),
-                Column(5, "Cấp huyện", _THAM_QUYEN, counts="số TTHC cấp huyện"),
-                Column(6, "Cấp xã", _THAM_QUYEN, counts="số TTHC cấp xã"),
+                Column(4, "Cấp tỉnh", _THAM_QUYEN, counts="số TTHC cấp tỉnh", stock="last"),
+                Column(5, "Cấp huyện", _THAM_QUYEN, counts="số TTHC cấp huyện", stock="last"),
+                Column(6, "Cấp xã", _THAM_QUYEN, counts="số TTHC cấp xã", stock="last"),
                 Column(7, "Tổng số TTHC", _CCMC, sum_of=(8, 9, 10)),
-                Column(8, "Tại BPMC cấp tỉnh", _CCMC, counts="số TTHC thực hiện tại Bộ phận Một cửa cấp tỉnh"),
-                Column(9, "Tại BPMC cấp huyện", _CCMC, counts="số TTHC thực hiện tại Bộ phận Một cửa cấp huyện"),
-                Column(10, "Tại BPMC cấp xã", _CCMC, counts="số TTHC thực hiện tại Bộ phận Một cửa cấp xã"),
+                Column(8, "Tại BPMC cấp tỉnh", _CCMC, counts="số TTHC thực hiện tại Bộ phận Một cửa cấp tỉnh", stock="last"),
+                Column(9, "Tại BPMC cấp huyện", _CCMC, counts="số TTHC thực hiện tại Bộ phận Một cửa cấp huyện", stock="last"),
+                Column(10, "Tại BPMC cấp xã", _CCMC, counts="số TTHC thực hiện tại Bộ phận Một cửa cấp xã", stock="last"),
                 Column(11, "Tổng số quy trình", _QUY_TRINH, sum_of=(12, 13, 14)),
-                Column(12, "Cấp tỉnh", _QUY_TRINH, counts="số quy trình nội bộ cấp tỉnh"),
-                Column(13, "Cấp huyện", _QUY_TRINH, counts="số quy trình nội bộ cấp huyện"),
-                Column(14, "Cấp xã", _QUY_TRINH, counts="số quy trình nội bộ cấp xã"),
+                Column(12, "Cấp tỉnh", _QUY_TRINH, counts="số quy trình nội bộ cấp tỉnh", stock="last"),
+                Column(13, "Cấp huyện", _QUY_TRINH, counts="số quy trình nội bộ cấp huyện", stock="last"),
+                Column(14, "Cấp xã", _QUY_TRINH, counts="số quy trình nội bộ cấp xã", stock="last"),
             ),
         ),
         Section(
@@ -37,9 +38,9 @@ FORM = FormSpec(
             title='II. KẾT QUẢ THỰC HIỆN "4 TẠI CHỖ" TẠI BỘ PHẬN MỘT CỬA CẤP TỈNH, HUYỆN',
             model_name="Row07bBonTaiCho",
             columns=(
-                Column(3, "Số lượng TTHC", ("Cấp tỉnh",), counts='số TTHC cấp tỉnh thực hiện "4 tại chỗ"'),
+                Column(3, "Số lượng TTHC", ("Cấp tỉnh",), counts='số TTHC cấp tỉnh thực hiện "4 tại chỗ"', stock="last"),
                 Column(4, "Tỷ lệ", ("Cấp tỉnh",), rate=Rate(3, 4, "rows")),
-                Column(5, "Số lượng TTHC", ("Cấp huyện",), counts='số TTHC cấp huyện thực hiện "4 tại chỗ"'),
+                Column(5, "Số lượng TTHC", ("Cấp huyện",), counts='số TTHC cấp huyện thực hiện "4 tại chỗ"', stock="last"),
                 Column(6, "Tỷ lệ", ("Cấp huyện",), rate=Rate(5, 5, "rows")),
             ),
         ),

@@ -15,18 +15,19 @@ FORM = FormSpec(
             key="rows",
             title="",
             model_name="Row08",
-            # Printed grouped by nhóm (A, B) then cấp, as the paper form does.
+            # Printed grouped by nhóm (A, B) then cấp, as the paper form does. Counts of services are
+            # stocks (the last quarter of a year), counts of files flows (summed).
             label_keys=("nhom", "cap", "linh_vuc"),
             columns=(
-                Column(3, "Được giao", _MUC_3, counts="số lượng DVCTT được giao"),
-                Column(4, "Đã triển khai", _MUC_3, counts="số lượng DVCTT đã triển khai"),
+                Column(3, "Được giao", _MUC_3, counts="số lượng DVCTT được giao", stock="last"),
+                Column(4, "Đã triển khai", _MUC_3, counts="số lượng DVCTT đã triển khai", stock="last"),
                 Column(5, "Số lượng hồ sơ phát sinh", _MUC_3, counts="số lượng hồ sơ phát sinh"),
-                Column(6, "Được giao", _MUC_4, counts="số lượng DVCTT được giao"),
-                Column(7, "Đã triển khai", _MUC_4, counts="số lượng DVCTT đã triển khai"),
+                Column(6, "Được giao", _MUC_4, counts="số lượng DVCTT được giao", stock="last"),
+                Column(7, "Đã triển khai", _MUC_4, counts="số lượng DVCTT đã triển khai", stock="last"),
                 Column(8, "Số lượng hồ sơ phát sinh", _MUC_4, counts="số lượng hồ sơ phát sinh"),
                 Column(9, "Tích hợp với Cổng Dịch vụ công quốc gia (có=1; không=0)",
                        counts="việc tích hợp với Cổng Dịch vụ công quốc gia (1 = có, 0 = không)",
-                       flag=True),
+                       flag=True, stock="last"),
             ),
         ),
     ),

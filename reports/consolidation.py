@@ -1,0 +1,360 @@
+"""The province's consolidation (tổng hợp) of a period and the annual view derived from quarters.
+
+Named reads, as selectors.py: every sum is taken by the database (`.values(…).annotate(Sum(…))`
+on each section's table), then compute.complete_totals fills the computed columns. The number of
+queries is fixed per section, whatever the number of units or rows.
+"""
+import unicodedata
+from dataclasses import dataclass, field
+
+from django.db.models import Sum
+
+from units.models import KIND_ORDER
+
+from .compute import complete_form, complete_totals, rates_06a
+from .forms_spec import CAP_LABELS, FORMS
+from .models import LABEL_FIELDS, ROW_MODELS, Report, ReportingPeriod
+from .selectors import row_as_data
+
+FORMAT = "tthc-consolidated/1"
+QUARTERS = ("Q1", "Q2", "Q3", "Q4")
+YEAR = "Y"  # the kind of a unit's directly submitted annual report
+
+
+def counted_statuses(include_submitted=False):
+    """Approved reports count; submitted ones too when asked. Drafts and returned ones never."""
+    statuses = [Report.Status.APPROVED]
+    if include_submitted:
+        statuses.append(Report.Status.SUBMITTED)
+    return statuses
+
+
+def unit_sort_key(unit):
+    return KIND_ORDER.get(unit.kind, 9), unit.code
+
+
+# ---------------------------------------------------------------------------------------------
+# Sums in the database
+
+
+def _sum_annotations(section):
+    return {f"sum_{c.key}": Sum(c.key) for c in section.entered}
+
+
+def _sums(section, values):
+    """A `.values().annotate()` row → {column key: sum} over the entered columns (0 for none)."""
+    return {c.key: values.get(f"sum_{c.key}") or 0 for c in section.entered}
+
+
+def _section_rows(form, section, **report_filter):
+    model = ROW_MODELS[(form.code, section.key)]
+    return model.objects.filter(**{f"report__{key}": value for key, value in report_filter.items()})
+
+
+def _sums_by(form, section, group_by, **report_filter):
+    """[(group values, sums)] — one query: GROUP BY `group_by`, SUM of each entered column."""
+    query = _section_rows(form, section, **report_filter).order_by().values(*group_by).annotate(
+        **_sum_annotations(section)
+    )
+    return [(tuple(v[name] for name in group_by), _sums(section, v)) for v in query]
+
+
+def _total(form, section, **report_filter):
+    """The section's TỔNG CỘNG over every counted row — one query."""
+    return _sums(section, _section_rows(form, section, **report_filter).aggregate(**_sum_annotations(section)))
+
+
+# ---------------------------------------------------------------------------------------------
+# The consolidation of a period
+
+
+@dataclass
+class UnitBlock:
+    """One unit's part of a section: its rows (computed columns filled) and its subtotal."""
+
+    unit: object
+    report: object
+    rows: list
+    subtotal: dict
+
+
+@dataclass
+class SectionConsolidation:
+    form: object  # forms_spec.FormSpec
+    section: object  # forms_spec.Section
+    blocks: list  # UnitBlock per included unit, in unit order
+    total: dict  # the province's TỔNG CỘNG row, computed columns included
+    by_linh_vuc: list  # rows summed across units by their label keys, computed columns filled
+
+
+@dataclass
+class Consolidation:
+    period: object
+    include_submitted: bool
+    reports: list  # the counted reports, in unit order
+    forms: dict  # {form code: {section key: SectionConsolidation}}
+    rates_06a: dict  # the province's {"online": …, "on_time": …}
+    unit_rates_06a: list = field(default_factory=list)  # [(unit, rates)] in unit order
+
+    @property
+    def units(self):
+        return [report.unit for report in self.reports]
+
+    @property
+    def totals(self):
+        """{form: {section: TỔNG CỘNG row}} — the `totals` of the consolidated JSON."""
+        return {code: {key: s.total for key, s in sections.items()} for code, sections in self.forms.items()}
+
+
+def _vn_key(text):
+    """Sort key for Vietnamese names: letters without their marks first (Đ with D), then as written."""
+    text = str(text or "")
+    plain = "".join(ch for ch in unicodedata.normalize("NFD", text) if not unicodedata.combining(ch))
+    return plain.replace("Đ", "D").replace("đ", "d").casefold(), text
+
+
+def _label_order(section):
+    """How the rows summed by lĩnh vực are ordered: fixed levels as declared, II.08 by nhóm then
+    cấp then name, the others by name."""
+    if section.fixed_caps:
+        return lambda row: (section.fixed_caps.index(row["cap"]) if row["cap"] in section.fixed_caps else 99,)
+    caps = list(CAP_LABELS)
+    if "nhom" in section.label_keys:
+        return lambda row: (row["nhom"] or "Z", caps.index(row["cap"]) if row["cap"] in caps else 9,
+                            _vn_key(row["linh_vuc"]))
+    return lambda row: _vn_key(row[section.label_key])
+
+
+def consolidate(period, include_submitted=False):
+    """The province's tables for `period` from the counted reports (see counted_statuses)."""
+    statuses = counted_statuses(include_submitted)
+    where = {"period": period, "status__in": statuses}
+    reports = sorted(
+        Report.objects.filter(**where).select_related("unit"), key=lambda r: unit_sort_key(r.unit)
+    )
+    forms = {}
+    for code, form in FORMS.items():
+        unit_data = {r.unit_id: {s.key: [] for s in form.sections} for r in reports}
+        unit_sums = {r.unit_id: {} for r in reports}
+        summed_by_label, totals = {}, {}
+        for section in form.sections:
+            rows = _section_rows(form, section, **where).select_related("report__unit").order_by("report", "position")
+            for row in rows:
+                unit_data[row.report.unit_id][section.key].append(row_as_data(section, row))
+            for (unit_id,), sums in _sums_by(form, section, ["report__unit"], **where):
+                unit_sums[unit_id][section.key] = sums
+            label_keys = section.label_keys
+            summed_by_label[section.key] = [
+                {**dict(zip(label_keys, labels)), **sums}
+                for labels, sums in _sums_by(form, section, [LABEL_FIELDS[k] for k in label_keys], **where)
+            ]
+            totals[section.key] = _total(form, section, **where)
+        completed = {unit_id: complete_form(code, data) for unit_id, data in unit_data.items()}
+        subtotals = {unit_id: complete_totals(code, sums) for unit_id, sums in unit_sums.items()}
+        by_linh_vuc = complete_form(code, summed_by_label)
+        total = complete_totals(code, totals)
+        forms[code] = {
+            section.key: SectionConsolidation(
+                form=form,
+                section=section,
+                blocks=[
+                    UnitBlock(r.unit, r, completed[r.unit_id][section.key], subtotals[r.unit_id][section.key])
+                    for r in reports
+                ],
+                total=total[section.key],
+                by_linh_vuc=sorted(by_linh_vuc[section.key], key=_label_order(section)),
+            )
+            for section in form.sections
+        }
+    rates = forms["II.06a"]["rows"]
+    return Consolidation(
+        period=period,
+        include_submitted=include_submitted,
+        reports=reports,
+        forms=forms,
+        rates_06a=rates_06a(rates.total),
+        unit_rates_06a=[(block.unit, rates_06a(block.subtotal)) for block in rates.blocks],
+    )
+
+
+def consolidated_document(consolidation):
+    """The `tthc-consolidated/1` document (interchange.md): every unit's rows, each carrying its
+    unit's code, in the shapes of tthc-report/1, and the TỔNG CỘNG row of every section."""
+    forms = {}
+    for code, sections in consolidation.forms.items():
+        forms[code] = {}
+        for key, part in sections.items():
+            section = part.section
+            forms[code][key] = [
+                {
+                    "unit": block.unit.code,
+                    **{k: row.get(k) for k in section.label_keys},
+                    **{c.key: row[c.key] for c in section.columns},
+                }
+                for block in part.blocks
+                for row in block.rows
+            ]
+    return {
+        "format": FORMAT,
+        "period": consolidation.period.code,
+        "units": [unit.code for unit in consolidation.units],
+        "forms": forms,
+        "totals": {
+            code: {key: {c.key: part.total[c.key] for c in part.section.columns} for key, part in sections.items()}
+            for code, sections in consolidation.forms.items()
+        },
+    }
+
+
+# ---------------------------------------------------------------------------------------------
+# The annual view: derived from the quarters, beside the annual report units sent directly
+
+
+def derive_year(section, quarter_sums):
+    """A section's entered totals for a year from its totals per quarter (in quarter order):
+    flows summed, stocks read from the first or the last quarter (Column.stock)."""
+    if not quarter_sums:
+        return {c.key: 0 for c in section.entered}
+    derived = {}
+    for column in section.entered:
+        if column.stock == "first":
+            derived[column.key] = quarter_sums[0].get(column.key, 0)
+        elif column.stock == "last":
+            derived[column.key] = quarter_sums[-1].get(column.key, 0)
+        else:
+            derived[column.key] = sum(sums.get(column.key, 0) for sums in quarter_sums)
+    return derived
+
+
+def differences(derived, direct):
+    """Column by column, derived − direct: counts as numbers, rates in percentage points
+    (None when a rate is undefined on one side only, 0 when on both)."""
+    result = {}
+    for code, form in FORMS.items():
+        result[code] = {}
+        for section in form.sections:
+            a, b = derived[code][section.key], direct[code][section.key]
+            diff = {}
+            for column in section.columns:
+                x, y = a[column.key], b[column.key]
+                if column.rate:
+                    diff[column.key] = 0 if x is None and y is None else (
+                        None if x is None or y is None else round(x - y, 2))
+                else:
+                    diff[column.key] = x - y
+            result[code][section.key] = diff
+    return result
+
+
+def _complete_all(entered):
+    """{form: {section: entered sums}} → {form: {section: totals with computed columns}}."""
+    return {code: complete_totals(code, entered[code]) for code in FORMS}
+
+
+def _zero_entered():
+    return {code: {s.key: {c.key: 0 for c in s.entered} for s in form.sections} for code, form in FORMS.items()}
+
+
+def _add_entered(into, entered):
+    for code, form in FORMS.items():
+        for section in form.sections:
+            for column in section.entered:
+                into[code][section.key][column.key] += entered[code][section.key][column.key]
+
+
+@dataclass
+class AnnualPart:
+    """A unit's (or, with unit None, the province's) year: totals derived from its quarters
+    beside the totals of the annual report it sent directly."""
+
+    unit: object
+    quarters: list  # the quarter kinds counted ("Q1", …), in order
+    derived: dict | None  # {form: {section: totals}}, None without any counted quarter
+    direct: dict | None  # the same from the annual report (period kind Y), None without one
+    direct_report: object = None
+    # Units that keep the two sides from being compared (the province: units with quarters but
+    # no annual report, or the other way round); the difference is then not computed.
+    unmatched: list = field(default_factory=list)
+
+    @property
+    def quarters_label(self):
+        """`Quý I, Quý II, Quý IV` — which quarters the derived totals come from."""
+        return ", ".join(ReportingPeriod.Kind(q).label for q in self.quarters)
+
+    @property
+    def differences(self):
+        if self.derived is None or self.direct is None or self.unmatched:
+            return None
+        return differences(self.derived, self.direct)
+
+    @property
+    def differs(self):
+        diff = self.differences
+        return bool(diff) and any(
+            value not in (0, 0.0) for sections in diff.values() for cols in sections.values() for value in cols.values()
+        )
+
+
+@dataclass
+class Annual:
+    year: int
+    include_submitted: bool
+    units: list  # AnnualPart per unit that has a counted quarter or annual report, in unit order
+    province: AnnualPart
+
+
+def annual(year, include_submitted=False):
+    """The year `year` per unit and for the province: section totals derived from the counted
+    quarter reports (flows summed, stocks from the right end), beside each unit's directly
+    submitted annual report and the differences between the two."""
+    statuses = counted_statuses(include_submitted)
+    where = {"period__year": year, "period__kind__in": [*QUARTERS, YEAR], "status__in": statuses}
+    reports = list(Report.objects.filter(**where).select_related("unit", "period"))
+    units = sorted({r.unit_id: r.unit for r in reports}.values(), key=unit_sort_key)
+    kinds_of = {unit.pk: set() for unit in units}
+    direct_reports = {}
+    for report in reports:
+        kinds_of[report.unit_id].add(report.period.kind)
+        if report.period.kind == YEAR:
+            direct_reports[report.unit_id] = report
+    # {(unit, kind): {form: {section: sums}}}, one query per section.
+    sums = {(r.unit_id, r.period.kind): _zero_entered() for r in reports}
+    for code, form in FORMS.items():
+        for section in form.sections:
+            for (unit_id, kind), values in _sums_by(form, section, ["report__unit", "report__period__kind"], **where):
+                sums[(unit_id, kind)][code][section.key] = values
+
+    parts = []
+    province_derived, province_direct = _zero_entered(), _zero_entered()
+    any_quarter = any_direct = False
+    for unit in units:
+        quarters = [q for q in QUARTERS if q in kinds_of[unit.pk]]
+        derived = None
+        if quarters:
+            derived = {
+                code: {
+                    s.key: derive_year(s, [sums[(unit.pk, q)][code][s.key] for q in quarters]) for s in form.sections
+                }
+                for code, form in FORMS.items()
+            }
+            _add_entered(province_derived, derived)
+            any_quarter = True
+        direct = sums.get((unit.pk, YEAR))
+        if direct is not None:
+            _add_entered(province_direct, direct)
+            any_direct = True
+        parts.append(AnnualPart(
+            unit=unit, quarters=quarters,
+            derived=_complete_all(derived) if derived else None,
+            direct=_complete_all(direct) if direct is not None else None,
+            direct_report=direct_reports.get(unit.pk),
+        ))
+    province = AnnualPart(
+        unit=None,
+        quarters=[q for q in QUARTERS if any(q in kinds for kinds in kinds_of.values())],
+        derived=_complete_all(province_derived) if any_quarter else None,
+        direct=_complete_all(province_direct) if any_direct else None,
+        # The province's two sides compare only when they cover the same units.
+        unmatched=[part.unit for part in parts if (part.derived is None) != (part.direct is None)],
+    )
+    return Annual(year=year, include_submitted=include_submitted, units=parts, province=province)
