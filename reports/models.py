@@ -67,6 +67,8 @@ class Report(models.Model):
     version = models.PositiveIntegerField("phiên bản", default=0)
     narrative = models.JSONField("nội dung báo cáo", default=dict, blank=True)
     explanations = models.JSONField("giải trình cảnh báo", default=list, blank=True)
+    # How many warnings the saved figures raise (one per row and rule), for the status board.
+    warning_count = models.PositiveSmallIntegerField("số cảnh báo", default=0)
     # The unit's name as printed when submitted: renaming the unit later does not rewrite it.
     unit_name = models.CharField("tên đơn vị trên báo cáo", max_length=255, blank=True)
     submitted_at = models.DateTimeField("gửi lúc", null=True, blank=True)
@@ -120,6 +122,28 @@ class Transition(models.Model):
 
     def __str__(self):
         return f"{self.report}: {self.get_from_status_display()} → {self.get_to_status_display()}"
+
+
+class Revision(models.Model):
+    """The report as saved: every save keeps the whole document, with who and when, so that any
+    change of a figure or a narrative text can be shown later (see diff.py)."""
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="revisions")
+    version = models.PositiveIntegerField("phiên bản")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="người lưu", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    at = models.DateTimeField("lúc", auto_now_add=True)
+    document = models.JSONField("báo cáo (JSON)")
+
+    class Meta:
+        ordering = ["report", "version"]
+        constraints = [models.UniqueConstraint(fields=["report", "version"], name="revision_unique_version")]
+        verbose_name = "phiên bản báo cáo"
+        verbose_name_plural = "phiên bản báo cáo"
+
+    def __str__(self):
+        return f"{self.report} — phiên bản {self.version}"
 
 
 class FormRow(models.Model):

@@ -2,6 +2,7 @@
 
 Anything outside a user's rights answers 404, so that nobody learns which units or reports exist.
 """
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from units.models import Unit
@@ -40,3 +41,14 @@ def report_for(user, period_code, unit_code):
     if report is None and not period.is_open:
         raise Http404("Không tìm thấy báo cáo.")
     return unit, period, report
+
+
+def can_review(user):
+    """The provincial office's reviewers act on submitted reports (admins see, but do not review)."""
+    return user.is_authenticated and user.is_reviewer
+
+
+def require_overview(user):
+    """The status board, the consolidation and their exports: reviewers and admins only (403)."""
+    if not sees_all_units(user):
+        raise PermissionDenied("Chỉ Văn phòng UBND tỉnh xem được trang này.")

@@ -11,7 +11,7 @@ def empty_forms():
     return {code: {section.key: [] for section in form.sections} for code, form in FORMS.items()}
 
 
-def _row_as_data(section, row):
+def row_as_data(section, row):
     data = {key: getattr(row, LABEL_FIELDS[key]) for key in section.label_keys}
     data.update({column.key: getattr(row, column.key) for column in section.entered})
     return data
@@ -24,7 +24,7 @@ def report_forms(report):
         return data
     for form, section in all_sections():
         rows = ROW_MODELS[(form.code, section.key)].objects.filter(report=report).order_by("position")
-        data[form.code][section.key] = [_row_as_data(section, row) for row in rows]
+        data[form.code][section.key] = [row_as_data(section, row) for row in rows]
     return data
 
 
@@ -81,3 +81,35 @@ def reports_of_units(units, period_ids):
     """{(unit_id, period_id): report} for the home page, in one query."""
     reports = Report.objects.filter(unit__in=units, period_id__in=period_ids)
     return {(r.unit_id, r.period_id): r for r in reports}
+
+
+BOARD_STATUSES = {"missing": "Chưa nhập", **{s.value: s.label for s in Report.Status}}
+
+
+def status_board(period, *, status=None, kind=None):
+    """Every active unit with its report for the period (or none): two queries, whatever the
+    number of units. `status` filters by report status or "missing"; `kind` by unit kind."""
+    from units.models import Unit
+
+    units = Unit.objects.filter(is_active=True).in_print_order()
+    if kind:
+        units = units.filter(kind=kind)
+    reports = {r.unit_id: r for r in Report.objects.filter(period=period, unit__in=units)}
+    today = _today()
+    rows = []
+    for unit in units:
+        report = reports.get(unit.pk)
+        key = report.status if report else "missing"
+        submitted = report is not None and report.status in (Report.Status.SUBMITTED, Report.Status.APPROVED)
+        late = report.is_late if submitted else today > period.deadline
+        rows.append({"unit": unit, "report": report, "status": key, "late": late})
+    counts = {key: sum(1 for row in rows if row["status"] == key) for key in BOARD_STATUSES}
+    if status:
+        rows = [row for row in rows if row["status"] == status]
+    return rows, counts
+
+
+def _today():
+    from django.utils import timezone
+
+    return timezone.localdate()

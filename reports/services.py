@@ -8,10 +8,10 @@ from django.utils import timezone
 
 from units.models import LinhVuc
 
-from . import periods, selectors
+from . import notifications, periods, selectors
 from .forms_spec import all_sections
 from .interchange import report_document
-from .models import LABEL_FIELDS, ROW_MODELS, Report, ReportingPeriod, Transition
+from .models import LABEL_FIELDS, ROW_MODELS, Report, ReportingPeriod, Revision, Transition
 from .narrative import KEYS as NARRATIVE_KEYS
 from .rules import ERROR, Issue, check
 from .workflow import S, WorkflowError, check_transition, is_editable
@@ -182,13 +182,14 @@ def report_save(*, unit, period, raw_forms, narrative, explanations, actor, expe
             raise ValidationFailed(judgement)
         report.narrative = clean_narrative(narrative)
         report.explanations = match_explanations(judgement.warnings, explanations)
+        report.warning_count = len({w.explanation_key for w in judgement.warnings})
         report.updated_by = actor
         if report.pk:
             # Compare-and-set on the version: of two saves based on the same version one fails.
             if not Report.objects.filter(pk=report.pk, version=expected_version).update(version=F("version") + 1):
                 raise StaleReport(Report.objects.get(pk=report.pk))
             report.version = expected_version + 1
-            report.save(update_fields=["narrative", "explanations", "updated_by", "updated_at"])
+            report.save(update_fields=["narrative", "explanations", "warning_count", "updated_by", "updated_at"])
         else:
             report.version = 1
             try:
@@ -198,6 +199,7 @@ def report_save(*, unit, period, raw_forms, narrative, explanations, actor, expe
                 raise StaleReport(Report.objects.get(unit=unit, period=period)) from None
         _write_rows(report, judgement.data)
         _extend_catalogue(unit, judgement.data)
+        Revision.objects.create(report=report, version=report.version, actor=actor, document=report_document(report))
     return report, judgement
 
 
@@ -250,6 +252,8 @@ def report_return(*, report, actor, reason):
     with transaction.atomic():
         report = Report.objects.select_for_update().select_related("period", "unit").get(pk=report.pk)
         _transition(report, S.RETURNED, actor, reason)
+        # After commit: no email for a transition rolled back; a mail failure is only logged.
+        transaction.on_commit(lambda: notifications.notify_returned(report, reason), robust=True)
     return report
 
 
@@ -257,6 +261,7 @@ def report_approve(*, report, actor):
     with transaction.atomic():
         report = Report.objects.select_for_update().select_related("period", "unit").get(pk=report.pk)
         _transition(report, S.APPROVED, actor)
+        transaction.on_commit(lambda: notifications.notify_approved(report), robust=True)
     return report
 
 

@@ -1,10 +1,17 @@
 from django.urls import path
 
-from . import views
+from .views import consolidation, officer, review
 
 urlpatterns = [
-    path("", views.home, name="home"),
-    path("bao-cao/<str:period_code>/<str:unit_code>/", views.report_page, name="report"),
-    path("bao-cao/<str:period_code>/<str:unit_code>/nhap-json/", views.report_upload, name="report_upload"),
-    path("bao-cao/<str:period_code>/<str:unit_code>/tai-ve.json", views.report_export_json, name="report_export_json"),
+    path("", officer.home, name="home"),
+    path("bao-cao/<str:period_code>/<str:unit_code>/", officer.report_page, name="report"),
+    path("bao-cao/<str:period_code>/<str:unit_code>/nhap-json/", officer.report_upload, name="report_upload"),
+    path("bao-cao/<str:period_code>/<str:unit_code>/tai-ve.json", officer.report_export_json, name="report_export_json"),
+    path("bao-cao/<str:period_code>/<str:unit_code>/tra-lai/", review.report_return, name="report_return"),
+    path("bao-cao/<str:period_code>/<str:unit_code>/duyet/", review.report_approve, name="report_approve"),
+    path("theo-doi/<str:period_code>/", review.board, name="board"),
+    path("tong-hop/", consolidation.consolidation_latest, name="consolidation_latest"),
+    path("tong-hop/<str:period_code>/", consolidation.consolidation_page, name="consolidation"),
+    path("tong-hop/<str:period_code>/tai-ve.json", consolidation.consolidation_export_json, name="consolidation_export_json"),
+    path("tong-hop-nam/<int:year>/", consolidation.annual_page, name="annual"),
 ]

@@ -34,3 +34,17 @@ def entered_value(value):
     if value is None:
         return ""
     return str(value)
+
+
+@register.filter
+def vn_value(value):
+    """A figure of any column as printed: 2.718, 97,45% for a rate, — for nothing."""
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, float):
+        return fmt_pct(value)
+    if isinstance(value, int):
+        return fmt_int(value)
+    return value

@@ -1,4 +1,4 @@
-"""Thin views: read the request, ask permissions.py, call one service, render or redirect."""
+"""The officer's pages: home, the report page (four biểu, narrative, warnings), JSON upload and download."""
 import json
 
 from django.contrib import messages
@@ -8,21 +8,22 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
-from . import narrative, selectors, services
-from .compute import form_totals, rates_06a
-from .forms_spec import CAP_LABELS, FORMS, NHOM_LABELS
-from .interchange import report_document
-from .models import Report
-from .permissions import can_edit, report_for, visible_units
-from .tables import build_tables
-from .webforms import (
+from .. import narrative, selectors, services
+from ..compute import form_totals, rates_06a
+from ..diff import changed_cells, diff_documents
+from ..forms_spec import CAP_LABELS, FORMS, NHOM_LABELS
+from ..interchange import report_document
+from ..models import Report, ReportingPeriod
+from ..permissions import can_edit, can_review, report_for, sees_all_units, visible_units
+from ..tables import build_tables
+from ..webforms import (
     UploadForm,
     explanation_name,
     explanations_from_post,
     forms_from_post,
     narrative_from_post,
 )
-from .workflow import WorkflowError
+from ..workflow import S, WorkflowError, can_transition
 
 
 def _deadline_text(period, report):
@@ -38,7 +39,12 @@ def _deadline_text(period, report):
 
 @login_required
 def home(request):
-    units = visible_units(request.user).filter(is_active=True)
+    if sees_all_units(request.user):
+        # The provincial office starts on the status board of the latest open period.
+        period = selectors.open_periods().first() or ReportingPeriod.objects.order_by("-end").first()
+        if period is not None:
+            return redirect("board", period.code)
+    units = visible_units(request.user).filter(is_active=True).in_print_order()
     periods = list(selectors.open_periods())
     reports = selectors.reports_of_units(units, [p.pk for p in periods])
     blocks = [
@@ -80,6 +86,8 @@ def _page(request, unit, period, report, *, raw_forms=None, judgement=None, narr
             seen.add(warning.explanation_key)
             warnings.append({"issue": warning, "name": explanation_name(warning),
                              "text": explained.get(warning.explanation_key, "")})
+    base, changes = _changes_since_last_submission(report)
+    changed = changed_cells(changes)
     first_error_form = next((i.form for i in judgement.errors if i.form), None)
     generated = narrative.generated(judgement.data) if judgement.ok else {}
     context = {
@@ -89,7 +97,8 @@ def _page(request, unit, period, report, *, raw_forms=None, judgement=None, narr
         "editable": can_edit(request.user, unit, report),
         "version": report.version if version is None and report else (version or 0),
         "forms": [
-            {"spec": spec, "tables": build_tables(code, raw_forms.get(code) or {}, judgement.data[code], issues),
+            {"spec": spec,
+             "tables": build_tables(code, raw_forms.get(code) or {}, judgement.data[code], issues, changed),
              "errors": sum(1 for i in judgement.errors if i.form == code),
              "warnings": sum(1 for i in judgement.warnings if i.form == code)}
             for code, spec in FORMS.items()
@@ -107,9 +116,34 @@ def _page(request, unit, period, report, *, raw_forms=None, judgement=None, narr
         "nhom_choices": [(code, text) for code, text in NHOM_LABELS.items()],
         "cap_choices": [(code, text) for code, text in CAP_LABELS.items()],
         "transitions": report.transitions.select_related("actor") if report else [],
+        "revisions": report.revisions.select_related("actor").defer("document").order_by("-version") if report else [],
         "deadline_text": _deadline_text(period, report),
+        "review_actions": _review_actions(request.user, report),
+        "changes": changes,
+        "changes_since": base,
     }
     return render(request, "reports/report.html", context, status=status)
+
+
+def _review_actions(user, report):
+    """What the reviewer may do to the report now: the buttons follow the transition table."""
+    if report is None or not can_review(user) or not report.period.is_open:
+        return {}
+    return {"approve": can_transition(report, S.APPROVED), "return": can_transition(report, S.RETURNED)}
+
+
+def _changes_since_last_submission(report):
+    """(the submission compared with, the changes since): for a submitted or approved report, the
+    submission before the current one; for a report being corrected, its last submission."""
+    if report is None:
+        return None, []
+    submissions = [t for t in report.transitions.all() if t.to_status == S.SUBMITTED and t.snapshot]
+    current_is_submitted = report.status in (S.SUBMITTED, S.APPROVED)
+    earlier = submissions[:-1] if current_is_submitted else submissions
+    if not earlier:
+        return None, []
+    base = earlier[-1]
+    return base, diff_documents(base.snapshot, report_document(report))
 
 
 @login_required
