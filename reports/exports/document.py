@@ -1,0 +1,115 @@
+"""The prepared document every writer reads: the header block, the narrative with its generated
+sentences, and the tables of the four biểu (tables.py) — for one unit's report or the province."""
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.conf import settings
+from django.utils import timezone
+
+from .. import narrative
+from ..compute import form_totals, rates_06a
+from ..forms_spec import FORMS
+from ..selectors import report_forms
+from ..tables import build_consolidated_tables, build_tables
+
+
+@dataclass
+class NarrativeSection:
+    key: str
+    title: str
+    generated: str  # sentences the application writes from the figures ("" when none)
+    text: str  # what the officer wrote
+
+
+@dataclass
+class FormExport:
+    spec: object  # forms_spec.FormSpec
+    tables: list  # tables.SectionTable
+
+
+@dataclass
+class ExportDocument:
+    kind: str  # "unit" or "province"
+    period: object  # ReportingPeriod
+    agency: str  # the reporting agency, as printed in the header block and on every biểu
+    parent_agency: str  # the line above it in the header block (cơ quan chủ quản)
+    receiving: str  # Đơn vị nhận báo cáo
+    code: str  # short code in "Số: …/BC-<code>"
+    forms: list
+    narrative: list
+    rates_06a: dict
+    place: str = ""
+    day: date = field(default_factory=timezone.localdate)
+    recipients: list = field(default_factory=list)  # Nơi nhận
+    signer_title: str = ""
+
+    @property
+    def filename_stem(self):
+        return f"{self.code}_{self.period.code}" if self.kind == "unit" else f"tong_hop_{self.period.code}"
+
+    @property
+    def title(self):
+        return "BÁO CÁO"
+
+    @property
+    def summary(self):
+        """The line under BÁO CÁO."""
+        who = "" if self.kind == "unit" else f" trên địa bàn tỉnh {settings.PROVINCE_NAME}"
+        label = self.period.label
+        return (
+            f"Tình hình, kết quả thực hiện công tác kiểm soát thủ tục hành chính, triển khai cơ chế một cửa, "
+            f"một cửa liên thông và thực hiện thủ tục hành chính trên môi trường điện tử{who} "
+            f"{label[0].lower()}{label[1:]}"
+        )
+
+    @property
+    def date_line(self):
+        d = self.day
+        return f"{self.place}, ngày {d.day:02d} tháng {d.month:02d} năm {d.year}"
+
+
+def _narrative(data, texts):
+    generated = narrative.generated(data)
+    return [NarrativeSection(key, title, generated.get(key, ""), texts.get(key, "")) for key, title in narrative.SECTIONS]
+
+
+def unit_document(report):
+    data = report_forms(report)
+    province = settings.PROVINCE_NAME
+    return ExportDocument(
+        kind="unit",
+        period=report.period,
+        agency=report.printed_unit_name,
+        parent_agency=f"UBND TỈNH {province.upper()}" if report.unit.kind == "so" else "",
+        receiving="Văn phòng UBND tỉnh",
+        code=report.unit.code,
+        forms=[FormExport(spec, build_tables(code, data[code], data[code])) for code, spec in FORMS.items()],
+        narrative=_narrative(data, report.narrative),
+        rates_06a=rates_06a(form_totals("II.06a", data["II.06a"])["rows"]),
+        place=province,
+        recipients=["Văn phòng UBND tỉnh (Phòng Kiểm soát TTHC);", "Lưu: VT."],
+        signer_title="GIÁM ĐỐC" if report.unit.kind == "so" else "CHỦ TỊCH",
+    )
+
+
+def province_document(consolidated):
+    """The provincial office's version: the province reports, one block per unit in each biểu."""
+    data = {
+        code: {key: [row for block in part.blocks for row in block.rows] for key, part in sections.items()}
+        for code, sections in consolidated.forms.items()
+    }
+    province = settings.PROVINCE_NAME
+    return ExportDocument(
+        kind="province",
+        period=consolidated.period,
+        agency=f"UBND TỈNH {province.upper()}",
+        parent_agency="",
+        receiving="Văn phòng Chính phủ",
+        code="UBND",
+        forms=[FormExport(spec, build_consolidated_tables(code, consolidated)) for code, spec in FORMS.items()],
+        narrative=_narrative(data, {}),
+        rates_06a=consolidated.rates_06a,
+        place=province,
+        recipients=["Văn phòng Chính phủ (Cục Kiểm soát TTHC);", "Chủ tịch, các PCT UBND tỉnh;", "Lưu: VT, KSTT."],
+        signer_title="CHỦ TỊCH",
+    )
