@@ -5,7 +5,7 @@ PYTEST_ARGS ?=
 # CI runs the suite a second time against this PostgreSQL server, in a throwaway database.
 PG_URL ?= postgres://postgres@127.0.0.1:5432
 
-.PHONY: install run test test-sqlite test-postgres chromium bench check-deploy lint clean
+.PHONY: install run serve test test-sqlite test-postgres system-deps bench check-deploy lint clean
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -20,26 +20,42 @@ run: install
 	$(PY) manage.py load_demo
 	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:8000
 
-# Debian's chromium drives the browser tests; Playwright never downloads a browser of its own.
-chromium:
-	@if ! command -v chromium >/dev/null 2>&1; then \
+# Debian's packages the tests need: chromium drives the browser tests (Playwright never downloads a
+# browser of its own); poppler-utils reads the PDFs back; Liberation fonts carry every Vietnamese
+# glyph for the PDF export (DejaVu as fallback).
+DEBIAN_PACKAGES = chromium poppler-utils fonts-liberation fonts-dejavu-core
+system-deps:
+	@if ! command -v chromium >/dev/null 2>&1 || ! command -v pdffonts >/dev/null 2>&1 \
+		|| ! fc-list 2>/dev/null | grep -q "Liberation Serif"; then \
 		if [ "$$(id -u)" = 0 ]; then \
-			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-liberation fonts-dejavu-core >/dev/null; \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(DEBIAN_PACKAGES) >/dev/null; \
 		else \
-			echo "chromium is missing: run 'sudo apt-get install chromium' for the browser tests" >&2; exit 1; \
+			echo "missing Debian packages: run 'sudo apt-get install $(DEBIAN_PACKAGES)'" >&2; exit 1; \
 		fi; \
 	fi
 
-test: install chromium lint
+test: install system-deps lint
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 test-sqlite: test
 
-test-postgres: install chromium
+test-postgres: install system-deps
 	DATABASE_URL=$(PG_URL)/tthc_ci_$$$$ $(PY) -m pytest $(PYTEST_ARGS)
 
-bench: install
-	$(PY) -m pytest bench $(PYTEST_ARGS)
+# Production server: gunicorn, static files served by WhiteNoise (hashed and compressed by
+# collectstatic). Needs SECRET_KEY, ALLOWED_HOSTS and DATABASE_URL in the environment (README).
+BIND ?= 127.0.0.1:8000
+WORKERS ?= 3
+serve: install
+	@test -n "$$SECRET_KEY" || { echo "SECRET_KEY is not set: see README, Production" >&2; exit 1; }
+	$(PY) manage.py migrate --noinput
+	STATIC_MANIFEST=1 $(PY) manage.py collectstatic --noinput -v0
+	STATIC_MANIFEST=1 DEBUG=0 $(VENV)/bin/gunicorn tthc_portal.wsgi --bind $(BIND) --workers $(WORKERS) \
+		--access-logfile - --forwarded-allow-ips="$${FORWARDED_ALLOW_IPS:-127.0.0.1}"
+
+# Benchmarks print their tables; they use a throwaway database (BENCH_DATABASE_URL or a temp SQLite).
+bench: install system-deps
+	$(PY) bench/run.py $(BENCH)
 
 check-deploy: install
 	DEBUG=0 HTTPS=1 SECRET_KEY=$$(openssl rand -hex 32) ALLOWED_HOSTS=tthc.example.vn $(PY) manage.py check --deploy --fail-level WARNING

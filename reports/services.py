@@ -130,7 +130,7 @@ def unexplained(warnings, explanations):
 
 
 def _get_or_new_report(unit, period):
-    report = Report.objects.select_for_update().filter(unit=unit, period=period).first()
+    report = Report.objects.select_for_update(of=("self",)).filter(unit=unit, period=period).order_by().first()
     return report or Report(unit=unit, period=period)
 
 
@@ -228,7 +228,7 @@ def _transition(report, to_status, actor, reason=""):
 def report_submit(*, report, actor):
     """Submit: every rule again on the saved figures; errors block, each warning needs an explanation."""
     with transaction.atomic():
-        report = Report.objects.select_for_update().select_related("period", "unit").get(pk=report.pk)
+        report = Report.objects.select_for_update(of=("self",)).select_related("period", "unit").get(pk=report.pk)
         check_transition(report, S.SUBMITTED)
         judgement = judge(unit=report.unit, period=report.period, raw_forms=selectors.report_forms(report))
         if not judgement.ok:
@@ -250,7 +250,7 @@ def report_return(*, report, actor, reason):
     if not reason:
         raise WorkflowError("Phải ghi lý do trả lại báo cáo.")
     with transaction.atomic():
-        report = Report.objects.select_for_update().select_related("period", "unit").get(pk=report.pk)
+        report = Report.objects.select_for_update(of=("self",)).select_related("period", "unit").get(pk=report.pk)
         _transition(report, S.RETURNED, actor, reason)
         # After commit: no email for a transition rolled back; a mail failure is only logged.
         transaction.on_commit(lambda: notifications.notify_returned(report, reason), robust=True)
@@ -259,7 +259,7 @@ def report_return(*, report, actor, reason):
 
 def report_approve(*, report, actor):
     with transaction.atomic():
-        report = Report.objects.select_for_update().select_related("period", "unit").get(pk=report.pk)
+        report = Report.objects.select_for_update(of=("self",)).select_related("period", "unit").get(pk=report.pk)
         _transition(report, S.APPROVED, actor)
         transaction.on_commit(lambda: notifications.notify_approved(report), robust=True)
     return report
@@ -351,4 +351,35 @@ def report_import(*, document, actor, dry_run=False, submit=False):
         if submit:
             report = report_submit(report=report, actor=actor)
     result.saved, result.report = True, report
+    return result
+
+
+# ---------------------------------------------------------------------------------------------
+# Excel import
+
+
+def report_import_xlsx(*, data, actor, dry_run=False, submit=False):
+    """Import the Excel workbook of a unit's report (exports/xlsx.py, filled offline) like its
+    JSON: the same rules, all or nothing. The workbook carries only the biểu, so the report's
+    narrative and explanations are kept. Messages of issues located in a cell start with it:
+    `Trang tính II.06a, ô F12 — Biểu II.06a, dòng …`."""
+    from dataclasses import replace
+
+    from .exports import xlsx
+
+    document, cell_refs = xlsx.read(data)
+    existing = Report.objects.filter(unit__code=document["unit"], period__code=document["period"]).first()
+    document["narrative"] = dict(existing.narrative) if existing else {}
+    document["explanations"] = [dict(e) for e in existing.explanations] if existing else []
+    result = report_import(document=document, actor=actor, dry_run=dry_run, submit=submit)
+
+    def located(issue):
+        ref = cell_refs.get((issue.form, issue.section, issue.row, issue.column))
+        if ref is None:
+            return issue
+        sheet, cell = ref.rsplit("!", 1)
+        return replace(issue, message=f"Trang tính {sheet}, ô {cell} — {issue.message}")
+
+    result.errors = [located(issue) for issue in result.errors]
+    result.warnings = [located(issue) for issue in result.warnings]
     return result

@@ -54,8 +54,7 @@ def explanations_from_post(post):
 
 class UploadForm(forms.Form):
     file = forms.FileField(
-        label="Tệp JSON báo cáo (định dạng tthc-report/1)",
-        widget=forms.ClearableFileInput(attrs={"accept": ".json,application/json"}),
+        label="Tệp Excel (.xlsx) hoặc JSON (tthc-report/1) của báo cáo",
     )
 
 

@@ -166,6 +166,10 @@ SECURE_HSTS_PRELOAD = HTTPS
 if env_bool("BEHIND_PROXY"):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
+# The benchmark's floor: a minimal authenticated view with one write (bench/bench_load.py); off
+# unless BENCH_ENDPOINTS=1.
+BENCH_ENDPOINTS = env_bool("BENCH_ENDPOINTS")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

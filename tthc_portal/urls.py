@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
@@ -12,3 +13,8 @@ urlpatterns = [
     path("quan-tri/", admin.site.urls),
     path("", include("reports.urls")),
 ]
+
+if settings.BENCH_ENDPOINTS:
+    from .views import bench_floor
+
+    urlpatterns.append(path("_bench/floor/", bench_floor, name="bench_floor"))

@@ -48,3 +48,8 @@ def vn_value(value):
     if isinstance(value, int):
         return fmt_int(value)
     return value
+
+
+@register.simple_tag
+def download_formats():
+    return [("xlsx", "Excel"), ("docx", "Word"), ("pdf", "PDF"), ("json", "JSON")]

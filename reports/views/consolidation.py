@@ -3,15 +3,18 @@ import json
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
+from .. import exports
 from ..consolidation import annual, consolidate, consolidated_document
+from ..exports.document import province_document
 from ..forms_spec import FORMS
 from ..models import ReportingPeriod
 from ..permissions import require_overview
 from ..tables import build_annual_tables, build_consolidated_tables, build_linh_vuc_tables
+from .officer import attachment
 
 
 def _include_submitted(request):
@@ -51,16 +54,20 @@ def consolidation_page(request, period_code):
 
 
 @login_required
-def consolidation_export_json(request, period_code):
+def consolidation_download(request, period_code, fmt):
+    """The province's consolidation as tthc-consolidated/1 JSON, or in Excel, Word or PDF."""
     require_overview(request.user)
     period = get_object_or_404(ReportingPeriod, code=period_code)
+    if fmt not in exports.CONTENT_TYPES:
+        raise Http404("Không có định dạng này.")
     include_submitted = _include_submitted(request)
-    document = consolidated_document(consolidate(period, include_submitted=include_submitted))
-    body = json.dumps(document, ensure_ascii=False, indent=2)
-    response = HttpResponse(body, content_type="application/json; charset=utf-8")
+    consolidated = consolidate(period, include_submitted=include_submitted)
+    if fmt == "json":
+        body = json.dumps(consolidated_document(consolidated), ensure_ascii=False, indent=2).encode()
+    else:
+        body = exports.render(province_document(consolidated), fmt)
     suffix = "_gom_da_gui" if include_submitted else ""
-    response["Content-Disposition"] = f'attachment; filename="tong_hop_{period.code}{suffix}.json"'
-    return response
+    return attachment(body, fmt, f"tong_hop_{period.code}{suffix}")
 
 
 @login_required

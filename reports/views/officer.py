@@ -1,16 +1,18 @@
-"""The officer's pages: home, the report page (four biểu, narrative, warnings), JSON upload and download."""
+"""The officer's pages: home, the report page (four biểu, narrative, warnings), uploads and downloads."""
 import json
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse, HttpResponseNotAllowed
+from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
-from .. import narrative, selectors, services
+from .. import exports, narrative, selectors, services
 from ..compute import form_totals, rates_06a
 from ..diff import changed_cells, diff_documents
+from ..exports import xlsx
+from ..exports.document import unit_document
 from ..forms_spec import CAP_LABELS, FORMS, NHOM_LABELS
 from ..interchange import report_document
 from ..models import Report, ReportingPeriod
@@ -193,7 +195,8 @@ def report_page(request, period_code, unit_code):
 
 @login_required
 def report_upload(request, period_code, unit_code):
-    """Fill the report from a tthc-report/1 file: the import of the command line, with the same rules."""
+    """Fill the report from a file: tthc-report/1 JSON, or the Excel export of the report filled in
+    offline. The same import as the command line, with the same rules."""
     unit, period, report = report_for(request.user, period_code, unit_code)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
@@ -203,18 +206,27 @@ def report_upload(request, period_code, unit_code):
         return redirect(page)
     form = UploadForm(request.POST, request.FILES)
     if not form.is_valid():
-        messages.error(request, "Chọn một tệp JSON để tải lên.")
+        messages.error(request, "Chọn một tệp JSON hoặc Excel (.xlsx) để tải lên.")
         return redirect(page)
+    content = form.cleaned_data["file"].read()
+    is_excel = content[:2] == b"PK"  # an .xlsx is a zip archive
+    kind = "Excel" if is_excel else "JSON"
     try:
-        document = json.loads(form.cleaned_data["file"].read().decode("utf-8-sig"))
+        document = xlsx.read(content)[0] if is_excel else json.loads(content.decode("utf-8-sig"))
     except (UnicodeDecodeError, json.JSONDecodeError):
-        messages.error(request, "Tệp không đọc được: không phải JSON (UTF-8).")
+        messages.error(request, "Tệp không đọc được: không phải JSON (UTF-8) hay Excel (.xlsx).")
+        return redirect(page)
+    except services.ReportError as refused:
+        messages.error(request, str(refused))
         return redirect(page)
     if not isinstance(document, dict) or (document.get("unit"), document.get("period")) != (unit.code, period.code):
         messages.error(request, f"Tệp không phải báo cáo của {unit.code} kỳ {period.code}: không nhập.")
         return redirect(page)
     try:
-        result = services.report_import(document=document, actor=request.user)
+        if is_excel:
+            result = services.report_import_xlsx(data=content, actor=request.user)
+        else:
+            result = services.report_import(document=document, actor=request.user)
     except services.ReportError as refused:
         messages.error(request, str(refused))
         return redirect(page)
@@ -224,18 +236,28 @@ def report_upload(request, period_code, unit_code):
         more = len(result.errors) - 20
         messages.error(request, "Tệp có lỗi: chưa nhập gì." + (f" (và {more} lỗi khác)" if more > 0 else ""))
         return redirect(page)
-    messages.success(request, "Đã nhập báo cáo từ tệp JSON." + (
+    messages.success(request, f"Đã nhập báo cáo từ tệp {kind}." + (
         f" Có {len(result.warnings)} cảnh báo cần giải trình." if result.warnings else ""))
     return redirect(page)
 
 
 @login_required
-def report_export_json(request, period_code, unit_code):
+def report_download(request, period_code, unit_code, fmt):
+    """The report as tthc-report/1 JSON, or laid out like the paper forms in Excel, Word or PDF."""
     unit, period, report = report_for(request.user, period_code, unit_code)
+    if fmt not in exports.CONTENT_TYPES:
+        raise Http404("Không có định dạng này.")
     if report is None:
         messages.error(request, "Báo cáo chưa được lưu lần nào: chưa có gì để tải về.")
         return redirect("report", period.code, unit.code)
-    body = json.dumps(report_document(report), ensure_ascii=False, indent=2)
-    response = HttpResponse(body, content_type="application/json; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{unit.code}_{period.code}.json"'
+    if fmt == "json":
+        body = json.dumps(report_document(report), ensure_ascii=False, indent=2).encode()
+    else:
+        body = exports.render(unit_document(report), fmt)
+    return attachment(body, fmt, f"{unit.code}_{period.code}")
+
+
+def attachment(body, fmt, stem):
+    response = HttpResponse(body, content_type=exports.CONTENT_TYPES[fmt])
+    response["Content-Disposition"] = f'attachment; filename="{stem}.{fmt}"'
     return response

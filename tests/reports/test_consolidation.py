@@ -187,7 +187,7 @@ def test_approved_only_by_default_submitted_on_request_drafts_never(db, period, 
     body = text(client.get(url + "?include_submitted=1"))
     assert 'data-unit="SA"' in body and 'data-unit="SB"' in body
     assert 'data-unit="SC"' not in body and 'data-unit="SD"' not in body
-    download = client.get(reverse("consolidation_export_json", args=[period.code]) + "?include_submitted=1")
+    download = client.get(reverse("consolidation_download", args=[period.code, "json"]) + "?include_submitted=1")
     assert download["Content-Disposition"].startswith("attachment")
     assert json.loads(download.content)["units"] == ["SA", "SB"]
 
@@ -293,7 +293,7 @@ def test_empty_period_and_unknown_period(period, client, reviewer):
     assert response.status_code == 200
     assert "Chưa có báo cáo nào" in text(response)
     assert client.get(reverse("consolidation", args=["2031-Q1"])).status_code == 404
-    assert client.get(reverse("consolidation_export_json", args=["2031-Q1"])).status_code == 404
+    assert client.get(reverse("consolidation_download", args=["2031-Q1", "json"])).status_code == 404
     assert client.get(reverse("annual", args=[2031])).status_code == 404
 
 
@@ -461,7 +461,7 @@ def test_annual_province_not_compared_when_a_unit_lacks_one_side(stc, skhdt, qua
 
 
 def _urls(period):
-    return [reverse("consolidation", args=[period.code]), reverse("consolidation_export_json", args=[period.code]),
+    return [reverse("consolidation", args=[period.code]), reverse("consolidation_download", args=[period.code, "json"]),
             reverse("annual", args=[period.year]), reverse("consolidation_latest")]
 
 

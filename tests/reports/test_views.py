@@ -14,7 +14,13 @@ from tests.conftest import save_report
 
 # Every URL that names a (period, unit): the permission matrix covers them all, including
 # the ones added later (exports), without anybody remembering to list them here.
-REPORT_URL_NAMES = [p.name for p in report_urls.urlpatterns if "unit_code" in str(p.pattern)]
+FORMATS = ("json", "xlsx", "docx", "pdf")
+REPORT_URLS = [
+    (p.name, ["2023-Q3", "STC", fmt] if "<str:fmt>" in str(p.pattern) else ["2023-Q3", "STC"])
+    for p in report_urls.urlpatterns if "unit_code" in str(p.pattern)
+    for fmt in (FORMATS if "<str:fmt>" in str(p.pattern) else [None])
+]
+REPORT_URL_IDS = ["-".join(filter(None, [name, args[-1] if len(args) == 3 else None])) for name, args in REPORT_URLS]
 
 
 def page(client, period, unit):
@@ -181,16 +187,16 @@ def test_upload_with_error_changes_nothing(client, officer_stc, stc, period, goo
 
 def test_export_json_download(client, officer_stc, stc_report):
     client.force_login(officer_stc)
-    response = client.get(reverse("report_export_json", args=["2023-Q3", "STC"]))
+    response = client.get(reverse("report_download", args=["2023-Q3", "STC", "json"]))
     assert response["Content-Type"].startswith("application/json")
     assert json.loads(response.content)["forms"]["II.06a"]["rows"][0]["c3"] == 43
 
 
-@pytest.mark.parametrize("name", REPORT_URL_NAMES)
+@pytest.mark.parametrize("name, args", REPORT_URLS, ids=REPORT_URL_IDS)
 @pytest.mark.parametrize("method", ["get", "post"])
-def test_officer_cannot_reach_another_units_report(client, officer_skhdt, stc_report, name, method):
+def test_officer_cannot_reach_another_units_report(client, officer_skhdt, stc_report, name, args, method):
     client.force_login(officer_skhdt)
-    url = reverse(name, args=["2023-Q3", "STC"])
+    url = reverse(name, args=args)
     response = getattr(client, method)(url, {"version": "1", "II.06a|rows|0|c4": "9"})
     assert response.status_code in (403, 404)
     assert "Sở Tài chính" not in text(response) and "Quản lý công sản" not in text(response)
@@ -198,9 +204,9 @@ def test_officer_cannot_reach_another_units_report(client, officer_skhdt, stc_re
     assert stc_report.version == 1
 
 
-@pytest.mark.parametrize("name", REPORT_URL_NAMES)
-def test_anonymous_is_sent_to_login(client, stc_report, name):
-    response = client.get(reverse(name, args=["2023-Q3", "STC"]))
+@pytest.mark.parametrize("name, args", REPORT_URLS, ids=REPORT_URL_IDS)
+def test_anonymous_is_sent_to_login(client, stc_report, name, args):
+    response = client.get(reverse(name, args=args))
     assert response.status_code == 302 and reverse("login") in response["Location"]
 
 

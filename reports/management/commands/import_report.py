@@ -1,4 +1,7 @@
-"""`manage.py import_report FILE.json [--dry-run] [--submit] [--format text|json] [--user USERNAME]`
+"""`manage.py import_report FILE.json|FILE.xlsx [--dry-run] [--submit] [--format text|json] [--user USERNAME]`
+
+FILE is a `tthc-report/1` JSON document, or the Excel workbook of a report exported by the portal
+(recognised by its `.xlsx` extension or by its content, a zip: "PK"), filled offline.
 
 Exit status (interchange.md): 0 saved (or a dry run without error), 1 validation errors,
 2 unusable input, with a one-line message on stderr.
@@ -13,10 +16,13 @@ from reports.workflow import WorkflowError
 
 
 class Command(BaseCommand):
-    help = "Nhập một báo cáo từ tệp JSON (định dạng tthc-report/1): kiểm tra bằng đúng các quy tắc của biểu mẫu rồi lưu."
+    help = (
+        "Nhập một báo cáo từ tệp JSON (định dạng tthc-report/1) hoặc tệp Excel xuất từ cổng báo cáo: "
+        "kiểm tra bằng đúng các quy tắc của biểu mẫu rồi lưu."
+    )
 
     def add_arguments(self, parser):
-        parser.add_argument("file", metavar="FILE.json", help="tệp JSON của báo cáo")
+        parser.add_argument("file", metavar="FILE.json|FILE.xlsx", help="tệp JSON hoặc tệp Excel của báo cáo")
         parser.add_argument("--dry-run", action="store_true", help="chỉ kiểm tra, không lưu")
         parser.add_argument("--submit", action="store_true", help="lưu rồi gửi báo cáo (cảnh báo phải có giải trình)")
         parser.add_argument("--format", choices=("text", "json"), default="text", help="cách in kết quả")
@@ -24,11 +30,13 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         actor = self._user(options["user"])
-        document = self._read(options["file"])
+        kind, content = self._read(options["file"])
+        run = {"dry_run": options["dry_run"], "submit": options["submit"], "actor": actor}
         try:
-            result = services.report_import(
-                document=document, actor=actor, dry_run=options["dry_run"], submit=options["submit"]
-            )
+            if kind == "xlsx":
+                result = services.report_import_xlsx(data=content, **run)
+            else:
+                result = services.report_import(document=content, **run)
         except (services.ReportError, WorkflowError) as error:
             # UnusableInput, or the report changed state between the check and the save.
             self._unusable(str(error))
@@ -53,17 +61,23 @@ class Command(BaseCommand):
         return user
 
     def _read(self, path):
+        """("xlsx", bytes) for a workbook, ("json", document) otherwise."""
         try:
-            # utf-8-sig: files saved by Windows editors often start with a BOM.
-            with open(path, encoding="utf-8-sig") as file:
-                text = file.read()
+            with open(path, "rb") as file:
+                content = file.read()
         except FileNotFoundError:
             self._unusable(f"Không tìm thấy tệp {path}.")
-        except (OSError, UnicodeDecodeError) as error:
-            reason = "không phải văn bản UTF-8" if isinstance(error, UnicodeDecodeError) else error.strerror
-            self._unusable(f"Không đọc được tệp {path}: {reason}.")
+        except OSError as error:
+            self._unusable(f"Không đọc được tệp {path}: {error.strerror}.")
+        if str(path).lower().endswith(".xlsx") or content.startswith(b"PK"):
+            return "xlsx", content
         try:
-            return json.loads(text)
+            # utf-8-sig: files saved by Windows editors often start with a BOM.
+            text = content.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            self._unusable(f"Không đọc được tệp {path}: không phải văn bản UTF-8.")
+        try:
+            return "json", json.loads(text)
         except json.JSONDecodeError as error:
             self._unusable(f"Tệp {path} không phải JSON hợp lệ (dòng {error.lineno}, cột {error.colno}): {error.msg}.")
 

@@ -1,0 +1,53 @@
+"""The consolidation page and the consolidated exports for 30, 100 and 300 units: time and queries."""
+import os
+import time
+
+from bench.common import count_queries, populate, print_table
+
+SIZES = tuple(int(n) for n in os.environ.get("BENCH_UNITS", "30,100,300").split(","))
+TARGETS = {"xlsx": 2.0, "docx": 3.0, "pdf": 15.0}  # seconds, for 30 units (issue 4)
+
+
+def run():
+    from django.conf import settings
+    from django.test import Client
+    from django.urls import reverse
+
+    from reports import exports
+    from reports.consolidation import consolidate, consolidated_document
+    from reports.exports.document import province_document
+    from tests.conftest import make_user
+    from units.models import User
+
+    settings.ALLOWED_HOSTS.append("testserver")
+    reviewer = User.objects.filter(username="bench_reviewer").first() or make_user(
+        "bench_reviewer", role=User.Role.REVIEWER)
+    client = Client()
+    client.force_login(reviewer)
+    pages, files = [], []
+    for units in SIZES:
+        period = populate(units)
+        url = reverse("consolidation", args=[period.code])
+        client.get(url)
+        start = time.perf_counter()
+        response, queries = count_queries(lambda url=url: client.get(url))
+        seconds = time.perf_counter() - start
+        assert response.status_code == 200
+        verdict = ("đạt" if seconds < 1 else "CHƯA ĐẠT") if units == 300 else ""
+        pages.append((units, f"{seconds * 1000:.0f}", queries, verdict))
+        for fmt in ("json", *exports.DOCUMENT_FORMATS):
+            def export(period=period, fmt=fmt):
+                consolidated = consolidate(period)
+                if fmt == "json":
+                    return consolidated_document(consolidated)
+                return exports.render(province_document(consolidated), fmt)
+
+            start = time.perf_counter()
+            _, queries = count_queries(export)
+            seconds = time.perf_counter() - start
+            target = TARGETS.get(fmt) if units == 30 else None
+            files.append((units, fmt, f"{seconds:.2f}", queries,
+                          f"< {target:g} s: {'đạt' if seconds < target else 'CHƯA ĐẠT'}" if target else ""))
+    print_table("Trang tổng hợp (GET, trong tiến trình)", ["đơn vị", "ms", "truy vấn", "300 đơn vị < 1 s"], pages)
+    print_table("Xuất báo cáo tổng hợp", ["đơn vị", "định dạng", "giây", "truy vấn", "mục tiêu (30 đơn vị)"], files)
+    return pages, files
