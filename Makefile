@@ -21,12 +21,12 @@ run: install
 	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:8000
 
 # Debian's packages the tests need: chromium drives the browser tests (Playwright never downloads a
-# browser of its own); poppler-utils reads the PDFs back; Liberation fonts carry every Vietnamese
-# glyph for the PDF export (DejaVu as fallback).
-DEBIAN_PACKAGES = chromium poppler-utils fonts-liberation fonts-dejavu-core
+# browser of its own); poppler-utils reads the PDFs back; Liberation Serif 2 (fonts-liberation2:
+# version 1 lacks ơ, ư, ạ …) carries every Vietnamese glyph of the PDF export (DejaVu as fallback).
+DEBIAN_PACKAGES = chromium poppler-utils fonts-liberation fonts-liberation2 fonts-dejavu-core
 system-deps:
 	@if ! command -v chromium >/dev/null 2>&1 || ! command -v pdffonts >/dev/null 2>&1 \
-		|| ! fc-list 2>/dev/null | grep -q "Liberation Serif"; then \
+		|| ! dpkg -s fonts-liberation2 >/dev/null 2>&1; then \
 		if [ "$$(id -u)" = 0 ]; then \
 			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(DEBIAN_PACKAGES) >/dev/null; \
 		else \

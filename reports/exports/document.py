@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from .. import narrative
 from ..compute import form_totals, rates_06a
+from ..formatting import fmt_int, fmt_pct
 from ..forms_spec import FORMS
 from ..selectors import report_forms
 from ..tables import build_consolidated_tables, build_tables
@@ -19,6 +20,23 @@ class NarrativeSection:
     title: str
     generated: str  # sentences the application writes from the figures ("" when none)
     text: str  # what the officer wrote
+
+    @property
+    def lines(self):
+        """The paragraphs to print: the generated sentences first, then the officer's text."""
+        return [line.strip() for line in f"{self.generated}\n{self.text}".splitlines() if line.strip()]
+
+
+def printed_value(cell):
+    """A figure of a table cell as every writer prints it: 2.718, a rate 97,45%, nothing for None."""
+    value = cell.value
+    if value is None or value == "":
+        return ""
+    if cell.column.rate:
+        return fmt_pct(value)
+    if isinstance(value, int):
+        return fmt_int(value)
+    return str(value)
 
 
 @dataclass

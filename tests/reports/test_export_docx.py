@@ -1,0 +1,229 @@
+"""The Word export as the department's officer opens it: Nghị định 30/2020 page and font, the header
+block, BÁO CÁO, the narrative with its generated sentences, Nơi nhận and the signature, then the four
+biểu in landscape sections with merged headers and the right TỔNG CỘNG; the province's version
+with a block per unit."""
+from io import BytesIO
+
+import pytest
+from docx import Document
+from docx.enum.section import WD_ORIENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml.ns import qn
+from docx.table import Table
+
+from reports import narrative, services
+from reports.consolidation import consolidate
+from reports.exports import docx as docx_export
+from reports.exports import render
+from reports.exports.document import province_document, unit_document
+from reports.selectors import report_forms
+from tests.conftest import save_report
+
+OFFICER_TEXT = {
+    "I.1": "Trong kỳ, Sở đã tham gia ý kiến đối với 03 dự thảo văn bản.\nKhông phát sinh TTHC mới.",
+    "IV": "Đề nghị UBND tỉnh tiếp tục quan tâm, chỉ đạo.",
+}
+GIA = {"linh_vuc": "Quản lý giá", "c4": 2000, "c5": 298, "c6": 0, "c8": 1000, "c9": 1298, "c10": 0, "c12": 0, "c13": 0}
+
+
+def open_docx(data):
+    return Document(BytesIO(data))
+
+
+def paragraph_texts(doc):
+    return [p.text for p in doc.paragraphs]
+
+
+def cell_texts(table):
+    """Every distinct cell's text (a merged cell once)."""
+    seen, texts = [], []  # the elements themselves: ids of freed lxml proxies are reused
+    for row in table.rows:
+        for cell in row.cells:
+            if not any(cell._tc is tc for tc in seen):
+                seen.append(cell._tc)
+                texts.append(cell.text)
+    return texts
+
+
+def tables_by_section(doc):
+    """[[Table, …] per section] in order: a section ends at the paragraph holding its w:sectPr."""
+    sections, current = [], []
+    for child in doc.element.body.iterchildren():
+        if child.tag == qn("w:tbl"):
+            current.append(Table(child, doc))
+        elif child.tag == qn("w:p") and child.find(qn("w:pPr") + "/" + qn("w:sectPr")) is not None:
+            sections.append(current)
+            current = []
+    sections.append(current)
+    return sections
+
+
+def total_row(table):
+    for row in table.rows:
+        texts = [cell.text for cell in row.cells]
+        if texts[1] == "TỔNG CỘNG":
+            return texts
+    raise AssertionError("no TỔNG CỘNG row")
+
+
+def mm(length):
+    return round(length.mm, 1)
+
+
+@pytest.fixture
+def report(stc, period, officer_stc, good_forms):
+    good_forms["II.06a"]["rows"].append(GIA)
+    return save_report(stc, period, good_forms, actor=officer_stc, narrative=OFFICER_TEXT)
+
+
+@pytest.fixture
+def unit_docx(report):
+    return open_docx(docx_export.render(unit_document(report)))
+
+
+def test_page_and_font_follow_decree_30(unit_docx):
+    normal = unit_docx.styles["Normal"]
+    assert normal.font.name == "Times New Roman"
+    assert 13 <= normal.font.size.pt <= 14
+    fonts = normal.element.rPr.find(qn("w:rFonts"))
+    assert fonts.get(qn("w:eastAsia")) == "Times New Roman"
+    first = unit_docx.sections[0]
+    assert (mm(first.page_width), mm(first.page_height)) == (210, 297)
+    assert first.orientation == WD_ORIENT.PORTRAIT
+    for section in unit_docx.sections:
+        assert 20 <= mm(section.top_margin) <= 25 and 20 <= mm(section.bottom_margin) <= 25
+        assert 30 <= mm(section.left_margin) <= 35 and 15 <= mm(section.right_margin) <= 20
+
+
+def test_header_block_title_and_signature(unit_docx):
+    header = unit_docx.tables[0]
+    texts = cell_texts(header)
+    assert texts[0].splitlines() == ["UBND TỈNH KHÁNH HÒA", "SỞ TÀI CHÍNH"]
+    assert texts[1].splitlines() == ["CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc"]
+    assert texts[2].startswith("Số:") and texts[2].endswith("/BC-STC")
+    assert "SỞ TÀI CHÍNH" in [r.text for p in header.cell(0, 0).paragraphs for r in p.runs if r.bold]
+    date = header.cell(1, 1).paragraphs[0]
+    assert date.text.startswith("Khánh Hòa, ngày ") and all(run.italic for run in date.runs)
+    assert header.cell(0, 1).paragraphs[1].runs[0].bold
+
+    paragraphs = unit_docx.paragraphs
+    title = next(p for p in paragraphs if p.text == "BÁO CÁO")
+    assert title.alignment == WD_ALIGN_PARAGRAPH.CENTER and title.runs[0].bold
+    summary = paragraphs[paragraphs.index(title) + 1]
+    assert summary.text.startswith("Tình hình, kết quả thực hiện công tác kiểm soát thủ tục hành chính")
+    assert summary.text.endswith("quý III năm 2023") and summary.runs[0].bold
+
+    signature = unit_docx.tables[1]
+    recipients, signer = signature.cell(0, 0), signature.cell(0, 1)
+    label = recipients.paragraphs[0].runs[0]
+    assert label.text == "Nơi nhận:" and label.bold and label.italic
+    assert [p.text for p in recipients.paragraphs[1:]] == ["- Văn phòng UBND tỉnh (Phòng Kiểm soát TTHC);", "- Lưu: VT."]
+    assert all(p.runs[0].font.size.pt == 11 for p in recipients.paragraphs[1:])
+    assert signer.text.splitlines() == ["GIÁM ĐỐC", "(Ký, ghi rõ họ tên, đóng dấu)"]
+
+
+def test_narrative_outline_generated_sentences_and_officer_text(unit_docx, report):
+    texts = paragraph_texts(unit_docx)
+    titles = [texts.index(title) for _key, title in narrative.SECTIONS]
+    assert titles == sorted(titles), "sections in the order of the outline"
+    assert texts.index(narrative.HEADINGS["I"]) < titles[0]
+    generated = narrative.generated(report_forms(report))
+    for key, sentences in generated.items():
+        for line in sentences.splitlines():
+            assert line in texts, (key, line)
+    i6 = texts[texts.index("6. Tình hình, kết quả giải quyết TTHC") + 1]
+    assert i6.startswith("Tổng số hồ sơ tiếp nhận: 2.718 hồ sơ (tiếp nhận mới trong kỳ: 2.716 hồ sơ")
+    assert "Đã giải quyết: 2.717 hồ sơ (trước hạn: 1.030, đúng hạn: 1.687, quá hạn: 0)" in i6
+    assert "tỷ lệ hồ sơ tiếp nhận trực tuyến: 87,52%" in i6.lower()
+    # the officer's text, one paragraph per line, after the section's title
+    i1 = texts.index("1. Đánh giá tác động TTHC quy định tại dự thảo văn bản quy phạm pháp luật")
+    assert texts[i1 + 1: i1 + 3] == OFFICER_TEXT["I.1"].splitlines()
+    assert texts[texts.index("IV. KIẾN NGHỊ, ĐỀ XUẤT") + 1] == OFFICER_TEXT["IV"]
+
+
+def test_good_forms_total_received(stc_report):
+    """conftest's good figures: 420 files received in II.06a, as the sentence and the table say."""
+    doc = open_docx(docx_export.render(unit_document(stc_report)))
+    assert any(p.text.startswith("Tổng số hồ sơ tiếp nhận: 420 hồ sơ") for p in doc.paragraphs)
+    ii06a = tables_by_section(doc)[2][1]
+    assert total_row(ii06a)[2] == "420"
+
+
+def test_four_landscape_sections_with_the_forms(unit_docx):
+    sections = tables_by_section(unit_docx)
+    assert len(unit_docx.sections) == len(sections) == 5
+    for section in unit_docx.sections[1:]:
+        assert section.orientation == WD_ORIENT.LANDSCAPE
+        assert (mm(section.page_width), mm(section.page_height)) == (297, 210)
+    heads = [cell_texts(tables[0]) for tables in sections[1:]]
+    assert [head[0] for head in heads] == [
+        "Biểu số II.03b/VPCP/KSTT", "Biểu số II.06a/VPCP/KSTT", "Biểu số II.07b/VPCP/KSTT", "Biểu số II.08/VPCP/KSTT",
+    ]
+    assert heads[1][1].splitlines() == [
+        "TÌNH HÌNH, KẾT QUẢ GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH TẠI CƠ QUAN, ĐƠN VỊ TRỰC TIẾP GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH",
+        "Kỳ báo cáo: Quý III năm 2023",
+        "(Từ ngày 15 tháng 06 năm 2023 đến ngày 14 tháng 09 năm 2023)",
+    ]
+    assert heads[1][2].splitlines() == [
+        "Đơn vị báo cáo: Sở Tài chính", "Đơn vị nhận báo cáo: Văn phòng UBND tỉnh", "Đơn vị tính: Số hồ sơ TTHC",
+    ]
+    # one table per section of the form after its header block
+    assert [len(tables) - 1 for tables in sections[1:]] == [2, 1, 2, 1]
+
+    ii06a = sections[2][1]
+    assert total_row(ii06a)[2:] == ["2.718", "2.377", "339", "2", "2.717", "1.030", "1.687", "0", "1", "1", "0"]
+    assert [c.text for c in ii06a.rows[3].cells][:3] == ["(1)", "(2)", "(3)=(4)+(5)+(6)"]
+    data = [[c.text for c in row.cells] for row in ii06a.rows[4:]]
+    assert data[2][:4] == ["3", "Quản lý giá", "2.298", "2.000"]
+    total = ii06a.rows[-1]
+    assert all(run.bold for cell in total.cells for p in cell.paragraphs for run in p.runs)
+    assert total.cells[2].paragraphs[0].alignment == WD_ALIGN_PARAGRAPH.RIGHT
+
+    rates = sections[3][2]  # II.07b "4 tại chỗ": rates printed as percentages
+    assert total_row(rates)[2:] == ["2", "33,33%", "0", "0,00%"]
+    ii08 = sections[4][1]
+    headings = [row.cells[0].text for row in ii08.rows if len({id(c._tc) for c in row.cells}) == 1]
+    assert headings == ["B. DVCTT DO BỘ, CƠ QUAN, UBND TỈNH CHỦ ĐỘNG TRIỂN KHAI", "I. CẤP TỈNH"]
+
+
+def test_grouped_headers_are_merged_and_repeat_on_each_page(unit_docx):
+    ii06a = tables_by_section(unit_docx)[2][1]
+    first = ii06a.rows[0]
+    tcs = first._tr.tc_lst
+    assert tcs[0].vMerge == "restart" and cell_texts(ii06a)[0] == "STT"
+    spans = {tc.xpath("string(.)"): tc.grid_span for tc in tcs}
+    assert spans["Số lượng hồ sơ tiếp nhận"] == 4
+    assert spans["Số lượng hồ sơ đã giải quyết"] == 4
+    assert spans["Số lượng hồ sơ đang giải quyết"] == 3
+    second = {tc.xpath("string(.)"): tc.grid_span for tc in ii06a.rows[1]._tr.tc_lst}
+    assert second["Trong kỳ"] == 2
+    for row in ii06a.rows[:4]:  # three header rows and the column numbers
+        assert row._tr.trPr.find(qn("w:tblHeader")) is not None
+    assert ii06a.rows[4]._tr.trPr.find(qn("w:tblHeader")) is None
+
+
+def test_stored_text_is_written_as_text(stc, period, officer_stc, good_forms):
+    report = save_report(stc, period, good_forms, actor=officer_stc, narrative={"I.12": "<b>A & B</b> <script>x</script>"})
+    doc = open_docx(render(unit_document(report), "docx"))
+    assert "<b>A & B</b> <script>x</script>" in paragraph_texts(doc)
+
+
+def test_province_document_has_a_block_per_unit(stc, skhdt, period, officer_stc, officer_skhdt, reviewer, good_forms):
+    for unit, officer in ((stc, officer_stc), (skhdt, officer_skhdt)):
+        report = save_report(unit, period, good_forms, actor=officer)
+        services.report_submit(report=report, actor=officer)
+        services.report_approve(report=report, actor=reviewer)
+    doc = open_docx(docx_export.render(province_document(consolidate(period))))
+    header = cell_texts(doc.tables[0])
+    assert header[0].splitlines() == ["UBND TỈNH KHÁNH HÒA"] and header[2].endswith("/BC-UBND")
+    sections = tables_by_section(doc)
+    assert len(sections) == 5
+    assert cell_texts(sections[2][0])[2].splitlines()[0] == "Đơn vị báo cáo: UBND TỈNH KHÁNH HÒA"
+    ii06a = sections[2][1]
+    rows = [[c.text for c in row.cells] for row in ii06a.rows]
+    unit_headings = [r[0] for r in rows if len(set(r)) == 1 and r[0][:1].isdigit()]
+    assert unit_headings == ["1. Sở Kế hoạch và Đầu tư", "2. Sở Tài chính"]
+    subtotals = [r for r in rows if r[1] == "Cộng"]
+    assert [r[2] for r in subtotals] == ["420", "420"]
+    assert total_row(ii06a)[2] == "840"
+    assert any(p.text.startswith("Tổng số hồ sơ tiếp nhận: 840 hồ sơ") for p in doc.paragraphs)
