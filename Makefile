@@ -55,7 +55,7 @@ serve: install
 
 # Benchmarks print their tables; they use a throwaway database (BENCH_DATABASE_URL or a temp SQLite).
 bench: install system-deps
-	$(PY) bench/run.py $(BENCH)
+	$(PY) -u bench/run.py $(BENCH)
 
 check-deploy: install
 	DEBUG=0 HTTPS=1 SECRET_KEY=$$(openssl rand -hex 32) ALLOWED_HOSTS=tthc.example.vn $(PY) manage.py check --deploy --fail-level WARNING

@@ -2,6 +2,7 @@
 Nghị định 30/2020 layout (A4 portrait, Times New Roman, the header block, BÁO CÁO, the narrative,
 Nơi nhận and the signature), then each biểu in its own landscape section, laid out like the paper
 form. Everything printed comes from the prepared document (document.py) and its tables (tables.py)."""
+from copy import deepcopy
 from io import BytesIO
 
 from docx import Document
@@ -327,26 +328,46 @@ def _section_table(doc, model, width):
     for row in table.rows:
         _repeat_header(row)
 
+    # Body rows are copies of one prototype row of each look, texts filled in: building every cell
+    # through python-docx's API took seconds for a province of 30 units.
+    prototypes = {}
+
+    def append(key, texts):
+        if key not in prototypes:
+            prototypes[key] = _prototype(table, key)
+        tr = deepcopy(prototypes[key])
+        for element, text in zip(tr.iter(qn("w:t")), texts):
+            element.text = text
+        table._tbl.append(tr)
+
     for row in model.rows:
         for _kind, text in row.heading:
-            cells = _new_row(table).cells
-            merged = cells[0].merge(cells[-1])
-            _cell_text(merged, text, bold=True, size=TABLE_PT, pad=1)
-        bold = row.kind != "row"
-        _data_row(table, row.number, row.label, row.cells, bold=bold)
+            append("heading", [text])
+        number = "" if row.number in (None, "") else str(row.number)
+        append("bold" if row.kind != "row" else "plain",
+               [number, str(row.label or ""), *(printed_value(cell) for cell in row.cells)])
     if model.total:
-        _data_row(table, "", "TỔNG CỘNG", model.total, bold=True, label_align=CENTER)
+        append("total", ["", "TỔNG CỘNG", *(printed_value(cell) for cell in model.total)])
+
+
+def _prototype(table, key):
+    """A detached row of the given look (heading, plain, bold, total), each cell holding one run."""
+    row = _new_row(table)
+    cells = row.cells
+    if key == "heading":
+        _cell_text(cells[0].merge(cells[-1]), "x", bold=True, size=TABLE_PT, pad=1)
+    else:
+        bold = key != "plain"
+        _cell_text(cells[0], "x", bold=bold, size=TABLE_PT, align=CENTER, pad=1)
+        _cell_text(cells[1], "x", bold=bold, size=TABLE_PT, align=CENTER if key == "total" else None, pad=1)
+        for cell in cells[2:]:
+            _cell_text(cell, "x", bold=bold, size=TABLE_PT, align=RIGHT, pad=1)
+    tr = row._tr
+    tr.getparent().remove(tr)
+    return tr
 
 
 def _new_row(table):
     row = table.add_row()
     _cant_split(row)
     return row
-
-
-def _data_row(table, number, label, cells, *, bold, label_align=None):
-    out = _new_row(table).cells
-    _cell_text(out[0], "" if number in (None, "") else str(number), bold=bold, size=TABLE_PT, align=CENTER, pad=1)
-    _cell_text(out[1], str(label or ""), bold=bold, size=TABLE_PT, align=label_align, pad=1)
-    for target, cell in zip(out[2:], cells):
-        _cell_text(target, printed_value(cell), bold=bold, size=TABLE_PT, align=RIGHT, pad=1)
