@@ -14,7 +14,6 @@ from units.models import KIND_ORDER
 from .compute import complete_form, complete_totals, rates_06a
 from .forms_spec import CAP_LABELS, FORMS
 from .models import LABEL_FIELDS, ROW_MODELS, Report, ReportingPeriod
-from .selectors import row_as_data
 
 FORMAT = "tthc-consolidated/1"
 QUARTERS = ("Q1", "Q2", "Q3", "Q4")
@@ -138,9 +137,12 @@ def consolidate(period, include_submitted=False):
         unit_sums = {r.unit_id: {} for r in reports}
         summed_by_label, totals = {}, {}
         for section in form.sections:
-            rows = _section_rows(form, section, **where).select_related("report__unit").order_by("report", "position")
-            for row in rows:
-                unit_data[row.report.unit_id][section.key].append(row_as_data(section, row))
+            # Plain tuples, not model instances: a province is thousands of rows.
+            keys = (*section.label_keys, *(c.key for c in section.entered))
+            fields = (*(LABEL_FIELDS[k] for k in section.label_keys), *(c.key for c in section.entered))
+            rows = _section_rows(form, section, **where).order_by("report", "position")
+            for unit_id, *values in rows.values_list("report__unit_id", *fields):
+                unit_data[unit_id][section.key].append(dict(zip(keys, values)))
             for (unit_id,), sums in _sums_by(form, section, ["report__unit"], **where):
                 unit_sums[unit_id][section.key] = sums
             label_keys = section.label_keys

@@ -11,7 +11,7 @@ def empty_forms():
     return {code: {section.key: [] for section in form.sections} for code, form in FORMS.items()}
 
 
-def row_as_data(section, row):
+def _row_as_data(section, row):
     data = {key: getattr(row, LABEL_FIELDS[key]) for key in section.label_keys}
     data.update({column.key: getattr(row, column.key) for column in section.entered})
     return data
@@ -24,7 +24,7 @@ def report_forms(report):
         return data
     for form, section in all_sections():
         rows = ROW_MODELS[(form.code, section.key)].objects.filter(report=report).order_by("position")
-        data[form.code][section.key] = [row_as_data(section, row) for row in rows]
+        data[form.code][section.key] = [_row_as_data(section, row) for row in rows]
     return data
 
 

@@ -5,6 +5,7 @@ Built from the declarations in forms_spec; the web page renders it, and so will 
 from dataclasses import dataclass, field
 
 from .compute import complete_form, form_totals
+from .formatting import fmt_int, fmt_pct
 from .forms_spec import CAP_LABELS, FORMS, NHOM_LABELS, ROMAN
 
 
@@ -28,6 +29,18 @@ class Cell:
     @property
     def key(self):
         return self.column.key
+
+    @property
+    def printed(self):
+        """The figure as every page and export prints it: 2.718, a rate 97,45%, nothing for None."""
+        value = self.value
+        if value is None or value == "":
+            return ""
+        if self.column.rate:
+            return fmt_pct(value)
+        if isinstance(value, int) and not isinstance(value, bool):
+            return fmt_int(value)
+        return str(value)
 
 
 @dataclass

@@ -8,7 +8,6 @@ from django.utils import timezone
 
 from .. import narrative
 from ..compute import form_totals, rates_06a
-from ..formatting import fmt_int, fmt_pct
 from ..forms_spec import FORMS
 from ..selectors import report_forms
 from ..tables import build_consolidated_tables, build_tables
@@ -28,15 +27,8 @@ class NarrativeSection:
 
 
 def printed_value(cell):
-    """A figure of a table cell as every writer prints it: 2.718, a rate 97,45%, nothing for None."""
-    value = cell.value
-    if value is None or value == "":
-        return ""
-    if cell.column.rate:
-        return fmt_pct(value)
-    if isinstance(value, int):
-        return fmt_int(value)
-    return str(value)
+    """A figure of a table cell as every writer prints it (tables.Cell.printed)."""
+    return cell.printed
 
 
 @dataclass

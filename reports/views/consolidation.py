@@ -39,16 +39,18 @@ def consolidation_page(request, period_code):
     period = get_object_or_404(ReportingPeriod, code=period_code)
     include_submitted = _include_submitted(request)
     consolidated = consolidate(period, include_submitted=include_submitted)
+    # One biểu and one view at a time: a province of 300 units is tens of thousands of rows.
+    code = request.GET.get("bieu") if request.GET.get("bieu") in FORMS else next(iter(FORMS))
+    by_linh_vuc = request.GET.get("xem") == "linh-vuc"
+    build = build_linh_vuc_tables if by_linh_vuc else build_consolidated_tables
     context = {
         "period": period,
         "periods": ReportingPeriod.objects.order_by("-end", "kind"),
         "include_submitted": include_submitted,
         "consolidated": consolidated,
-        "forms": [
-            {"spec": spec, "tables": build_consolidated_tables(code, consolidated),
-             "linh_vuc_tables": build_linh_vuc_tables(code, consolidated)}
-            for code, spec in FORMS.items()
-        ],
+        "forms": FORMS.values(),
+        "form": {"spec": FORMS[code], "tables": build(code, consolidated)},
+        "by_linh_vuc": by_linh_vuc,
     }
     return render(request, "reports/consolidation.html", context)
 

@@ -265,7 +265,8 @@ def test_rates_06a_of_the_province_and_each_unit(two_approved, period, client, r
 
 def test_page_shows_unit_blocks_subtotals_and_total(two_approved, period, client, reviewer):
     client.force_login(reviewer)
-    response = client.get(reverse("consolidation", args=[period.code]))
+    url = reverse("consolidation", args=[period.code])
+    response = client.get(url, {"bieu": "II.06a"})
     assert response.status_code == 200
     body = text(response)
     assert "Quý III năm 2023" in body
@@ -274,10 +275,20 @@ def test_page_shows_unit_blocks_subtotals_and_total(two_approved, period, client
     # STC's subtotal of II.06a (3) and the province's TỔNG CỘNG, numbers grouped with dots.
     assert '<td class="text-end" data-col="c3">5.000</td>' in body
     assert '<td class="text-end" data-total="c3">10.000</td>' in body
-    assert "Theo lĩnh vực" in body and 'data-view="linh_vuc"' in body
     assert "TỔNG CỘNG" in body and "Cộng" in body
+    by_linh_vuc = text(client.get(url, {"bieu": "II.06a", "xem": "linh-vuc"}))
+    assert "Theo lĩnh vực" in by_linh_vuc and 'data-view="linh_vuc"' in by_linh_vuc
+    assert '<td class="text-end" data-total="c3">10.000</td>' in by_linh_vuc
     # II.08 sub-headings inside a unit's block
-    assert '<tr class="heading-level"><td colspan="9">I. CẤP TỈNH</td></tr>' in body
+    body_08 = text(client.get(url, {"bieu": "II.08"}))
+    assert '<tr class="heading-level"><td colspan="9">I. CẤP TỈNH</td></tr>' in body_08
+
+
+def test_page_shows_one_biểu_at_a_time_with_links_to_the_others(two_approved, period, client, reviewer):
+    client.force_login(reviewer)
+    body = text(client.get(reverse("consolidation", args=[period.code]), {"bieu": "II.07b"}))
+    assert 'data-form="II.07b" data-section="bon_tai_cho"' in body and 'data-form="II.06a" data-section' not in body
+    assert '?bieu=II.06a">Biểu II.06a</a>' in body
 
 
 def test_unit_name_printed_is_the_one_on_the_report(stc, period, client, reviewer):
