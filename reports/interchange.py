@@ -25,12 +25,13 @@ def forms_document(data):
     return document
 
 
-def report_document(report):
+def report_document(report, data=None):
+    """The report as tthc-report/1; `data` (its forms, as just saved) spares reading them back."""
     return {
         "format": FORMAT,
         "unit": report.unit.code,
         "period": report.period.code,
-        "forms": forms_document(report_forms(report)),
+        "forms": forms_document(report_forms(report) if data is None else data),
         "narrative": dict(report.narrative),
         "explanations": [dict(e) for e in report.explanations],
     }

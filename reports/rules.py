@@ -76,6 +76,12 @@ def _issue(code, severity, form, section, row, column, label, text):
 # Reading values
 
 
+def clean_text(value):
+    """Text as stored: without NUL and other control characters that nobody types on purpose and
+    PostgreSQL refuses (line breaks and tabs are kept)."""
+    return "".join(ch for ch in str(value) if ch in "\n\t" or ord(ch) >= 32).strip()
+
+
 def is_blank(value):
     return value is None or (isinstance(value, str) and value.strip() in BLANKS)
 
@@ -177,7 +183,7 @@ def _parse_row(code, section, n, raw_row, errors):
         value = raw_row.get(key)
         if isinstance(value, (list, dict)):  # not a label (and unhashable): reported as missing below
             value = None
-        row[key] = value.strip() if isinstance(value, str) else value
+        row[key] = clean_text(value) if isinstance(value, str) else value
     label = section.row_label(row) if isinstance(row.get(section.label_key), (str, type(None))) else None
     for key in raw_row:
         if key not in section.label_keys and key not in section.column_keys:
@@ -262,6 +268,8 @@ def _check_rates(code, form, raw_form, form_data, errors):
     completed = complete_form(code, form_data)
     for section, column in rate_columns:
         raw_rows = raw_form.get(section.key) or []
+        if not isinstance(raw_rows, list):
+            continue  # already reported by parse_forms
         for n, (raw_row, full) in enumerate(zip(raw_rows, completed[section.key]), 1):
             if not isinstance(raw_row, dict) or column.key not in raw_row:
                 continue

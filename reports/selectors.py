@@ -17,14 +17,19 @@ def _row_as_data(section, row):
     return data
 
 
+def section_rows(report, form, section):
+    """The rows of one section of a saved report as plain data (label keys, entered columns)."""
+    rows = ROW_MODELS[(form.code, section.key)].objects.filter(report=report).order_by("position")
+    return [_row_as_data(section, row) for row in rows]
+
+
 def report_forms(report):
     """The figures of a saved report as plain data (entered columns only), one query a section."""
     data = empty_forms()
     if report is None or report.pk is None:
         return data
     for form, section in all_sections():
-        rows = ROW_MODELS[(form.code, section.key)].objects.filter(report=report).order_by("position")
-        data[form.code][section.key] = [_row_as_data(section, row) for row in rows]
+        data[form.code][section.key] = section_rows(report, form, section)
     return data
 
 
@@ -40,7 +45,8 @@ def previous_context(unit, period):
     report = previous_report(unit, period)
     if report is None:
         return None
-    rows = report_forms(report)["II.06a"]["rows"]
+    form = FORMS["II.06a"]
+    rows = section_rows(report, form, form.section("rows"))
     return Previous(report.period.label, {row["linh_vuc"]: row["c12"] + row["c13"] for row in rows})
 
 

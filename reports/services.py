@@ -13,7 +13,7 @@ from .forms_spec import all_sections
 from .interchange import report_document
 from .models import LABEL_FIELDS, ROW_MODELS, Report, ReportingPeriod, Revision, Transition
 from .narrative import KEYS as NARRATIVE_KEYS
-from .rules import ERROR, Issue, check
+from .rules import ERROR, Issue, check, clean_text
 from .workflow import S, WorkflowError, check_transition, is_editable
 
 
@@ -97,7 +97,7 @@ def judge(*, unit, period, raw_forms):
 
 def clean_narrative(narrative):
     """Narrative texts by section key; unknown keys are refused by the import, dropped here."""
-    texts = {key: str(narrative.get(key) or "").strip() for key in NARRATIVE_KEYS}
+    texts = {key: clean_text(narrative.get(key) or "") for key in NARRATIVE_KEYS}
     return {key: text for key, text in texts.items() if text}
 
 
@@ -105,7 +105,7 @@ def match_explanations(warnings, explanations):
     """Keep the explanations that answer a current warning, stored by its full key."""
     texts = {}
     for item in explanations:
-        text = str(item.get("text") or "").strip()
+        text = clean_text(item.get("text") or "")
         if not text:
             continue
         for warning in warnings:
@@ -199,7 +199,8 @@ def report_save(*, unit, period, raw_forms, narrative, explanations, actor, expe
                 raise StaleReport(Report.objects.get(unit=unit, period=period)) from None
         _write_rows(report, judgement.data)
         _extend_catalogue(unit, judgement.data)
-        Revision.objects.create(report=report, version=report.version, actor=actor, document=report_document(report))
+        Revision.objects.create(report=report, version=report.version, actor=actor,
+                                document=report_document(report, judgement.data))
     return report, judgement
 
 
@@ -246,7 +247,7 @@ def report_submit(*, report, actor):
 
 
 def report_return(*, report, actor, reason):
-    reason = (reason or "").strip()
+    reason = clean_text(reason or "")
     if not reason:
         raise WorkflowError("Phải ghi lý do trả lại báo cáo.")
     with transaction.atomic():

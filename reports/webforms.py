@@ -11,6 +11,11 @@ from .narrative import KEYS as NARRATIVE_KEYS
 SEP = "|"
 
 
+def _index(text):
+    """A row index or row number as typed in a field name: plain digits, not "²" nor 5.000 digits."""
+    return int(text) if text.isascii() and text.isdigit() and len(text) <= 6 else None
+
+
 def input_name(form_code, section_key, index, key):
     return SEP.join((form_code, section_key, str(index), key))
 
@@ -19,12 +24,13 @@ def forms_from_post(post):
     rows = {}
     for name in post:
         parts = name.split(SEP)
-        if len(parts) != 4 or parts[0] not in FORMS or not parts[2].isdigit():
+        if len(parts) != 4 or parts[0] not in FORMS or _index(parts[2]) is None:
             continue
-        form_code, section_key, index, key = parts
+        form_code, section_key, _, key = parts
+        index = _index(parts[2])
         if section_key not in [s.key for s in FORMS[form_code].sections]:
             continue
-        rows.setdefault((form_code, section_key), {}).setdefault(int(index), {})[key] = post.get(name)
+        rows.setdefault((form_code, section_key), {}).setdefault(index, {})[key] = post.get(name)
     raw = {code: {s.key: [] for s in form.sections} for code, form in FORMS.items()}
     for (form_code, section_key), by_index in rows.items():
         raw[form_code][section_key] = [by_index[i] for i in sorted(by_index)]
@@ -47,7 +53,7 @@ def explanations_from_post(post):
             _, code, form, section, row = parts
             explanations.append({
                 "code": code, "form": form, "section": section or None,
-                "row": int(row) if row.isdigit() else None, "text": post.get(name, ""),
+                "row": _index(row), "text": post.get(name, ""),
             })
     return explanations
 

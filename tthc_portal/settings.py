@@ -148,6 +148,7 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "tthc@localhost")
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 20000  # a report is a few thousand cells
+DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024  # long narratives: 15 sections of free text
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 SESSION_COOKIE_HTTPONLY = True

@@ -353,8 +353,11 @@ def _marker(workbook):
             table = True
         elif table and line[0]:
             try:
-                labels[(str(line[0]), str(line[1]), int(line[2]))] = json.loads(line[4] or "{}")
-            except (TypeError, ValueError):
+                hidden = json.loads(line[4] or "{}")
+                if not isinstance(hidden, dict):
+                    raise ValueError("not an object")
+                labels[(str(line[0]), str(line[1]), int(line[2]))] = hidden
+            except (TypeError, ValueError, RecursionError):
                 _unusable(f"trang tính {MARKER_SHEET} bị sửa")
         elif not table and line[0]:
             pairs[str(line[0])] = "" if line[1] is None else str(line[1])
@@ -379,7 +382,7 @@ def _tags(sheet):
         for cell in line:
             if isinstance(cell.value, str) and cell.value.startswith(TAG):
                 parts = cell.value[len(TAG):].split(":")
-                if parts[0] == "row" and len(parts) == 3 and parts[2].isdigit():
+                if parts[0] == "row" and len(parts) == 3 and parts[2].isascii() and parts[2].isdigit():
                     lines[cell.row] = (parts[1], int(parts[2]))
                 elif parts[0] in ("section", "total") and len(parts) == 2:
                     bounds[(parts[0], parts[1])] = cell.row

@@ -1,6 +1,9 @@
 from django import template
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 
 from ..formatting import fmt_int, fmt_pct
+from ..forms_spec import CAP_LABELS, NHOM_LABELS
 from ..webforms import input_name
 
 register = template.Library()
@@ -17,23 +20,7 @@ def vn_pct(value):
     return fmt_pct(value)
 
 
-@register.simple_tag
-def cell_name(table, row, key):
-    return input_name(table.form.code, table.section.key, row.index, key)
 
-
-@register.simple_tag
-def template_name(table, key):
-    """Input name inside the <template> of a new row; the script replaces __i__ by a fresh index."""
-    return input_name(table.form.code, table.section.key, "__i__", key)
-
-
-@register.filter
-def entered_value(value):
-    """What an entered cell shows: the text as typed, or the whole number without grouping."""
-    if value is None:
-        return ""
-    return str(value)
 
 
 @register.filter
@@ -53,3 +40,77 @@ def vn_value(value):
 @register.simple_tag
 def download_formats():
     return [("xlsx", "Excel"), ("docx", "Word"), ("pdf", "PDF"), ("json", "JSON")]
+
+
+@register.simple_tag
+def report_row(table, row, editable):
+    """One row of a biểu on the report page. Written in Python rather than as an included template:
+    a report is hundreds of cells, and the template engine made the page three times slower."""
+    return mark_safe(_row_html(table, row, editable))
+
+
+def _row_html(table, row, editable):
+    section = table.section
+    form, key, index = table.form.code, section.key, row.index
+    out = [f'<tr data-row>\n  <td class="stt text-center" data-stt>{escape(row.number)}</td>\n  <td class="row-label">']
+    if section.fixed_caps:
+        out.append(escape(row.label))
+        if editable:
+            out.append(f'<input type="hidden" name="{input_name(form, key, index, "cap")}" value="{escape(row.labels.get("cap") or "")}">')
+    elif editable:
+        if "nhom" in section.label_keys:
+            nhom = "".join(
+                f'<option value="{code}"{" selected" if row.labels.get("nhom") == code else ""}>Nhóm {code}</option>'
+                for code in NHOM_LABELS)
+            cap = "".join(
+                f'<option value="{code}"{" selected" if row.labels.get("cap") == code else ""}>{escape(text)}</option>'
+                for code, text in CAP_LABELS.items())
+            select = '<select class="form-select form-select-sm" name="{}" aria-label="{}">{}</select>'
+            out.append('<div class="d-flex gap-1 mb-1">'
+                       + select.format(input_name(form, key, index, "nhom"), "Nhóm", nhom)
+                       + select.format(input_name(form, key, index, "cap"), "Cấp", cap) + "</div>")
+        extra = ('list="catalogue" placeholder="Tên lĩnh vực"' if section.label_key == "linh_vuc"
+                 else 'placeholder="Tên cơ quan (Bộ, ngành)"')
+        out.append(
+            f'<input type="text" class="form-control form-control-sm{" is-invalid" if row.errors else ""}" data-label '
+            f'name="{input_name(form, key, index, section.label_key)}" value="{escape(row.label)}" {extra}>')
+    else:
+        out.append(escape(row.label))
+    out += [f'<div class="cell-error text-danger small">{escape(m)}</div>' for m in row.errors]
+    out += [f'<div class="cell-warning small">⚠ {escape(m)}</div>' for m in row.warnings]
+    out.append("</td>")
+    for cell in row.cells:
+        column = cell.column
+        changed = (f' title="Lần gửi trước: {escape(vn_value(cell.previous))}" data-changed' if cell.changed else "")
+        notes = ""
+        if cell.error:
+            kind = "text-danger small text-start" if column.computed or not editable else "invalid-feedback d-block"
+            notes += f'<div class="cell-error {kind}">{escape(cell.error)}</div>'
+        if cell.warning:
+            notes += f'<div class="cell-warning small{" text-start" if column.computed else ""}">⚠ {escape(cell.warning)}</div>'
+        if column.computed:
+            state = " table-danger" if cell.error else " table-warning" if cell.warning else ""
+            formula = (f'data-sum="{" ".join(f"c{n}" for n in column.sum_of)} "' if column.sum_of else
+                       f'data-rate="c{column.rate.numerator} c{column.rate.denominator} {column.rate.of_section}"')
+            out.append(
+                f'<td class="computed text-end{state}{" changed" if cell.changed else ""}" data-col="{cell.key}"{changed} '
+                f'{formula}><span data-value>{escape(cell.printed)}</span>{notes}</td>')
+        elif editable:
+            value = "" if cell.value is None else str(cell.value)
+            out.append(
+                f'<td class="{"table-warning" if cell.warning else ""}{" changed" if cell.changed else ""}"{changed}>'
+                f'<input type="text" inputmode="numeric" autocomplete="off" '
+                f'class="form-control form-control-sm text-end{" is-invalid" if cell.error else ""}" '
+                f'name="{input_name(form, key, index, cell.key)}" value="{escape(value)}" data-col="{cell.key}" '
+                f'aria-label="Cột ({column.number}) {escape(column.label)}" title="({column.number}) {escape(column.counts)}">'
+                f"{notes}</td>")
+        else:
+            out.append(
+                f'<td class="{"table-warning" if cell.warning else ""}{" changed" if cell.changed else ""}"{changed}>'
+                f'<div class="text-end">{escape(cell.printed)}</div>{notes}</td>')
+    if editable:
+        remove = ('<button type="button" class="btn btn-sm btn-outline-danger" data-remove-row title="Xóa dòng này" '
+                  'aria-label="Xóa dòng">×</button>') if not section.fixed_caps else ""
+        out.append(f'<td class="text-center">{remove}</td>')
+    out.append("</tr>")
+    return "".join(out)

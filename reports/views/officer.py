@@ -213,7 +213,7 @@ def report_upload(request, period_code, unit_code):
     kind = "Excel" if is_excel else "JSON"
     try:
         document = xlsx.read(content)[0] if is_excel else json.loads(content.decode("utf-8-sig"))
-    except (UnicodeDecodeError, json.JSONDecodeError):
+    except (UnicodeDecodeError, ValueError, RecursionError):  # JSONDecodeError is a ValueError
         messages.error(request, "Tệp không đọc được: không phải JSON (UTF-8) hay Excel (.xlsx).")
         return redirect(page)
     except services.ReportError as refused:

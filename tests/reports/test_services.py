@@ -300,3 +300,14 @@ def test_two_first_saves_racing_one_is_refused_as_stale(stc, period, officer_stc
     report = Report.objects.get()
     assert report.version == 1
     assert selectors.report_forms(report)["II.06a"]["rows"][0]["c5"] == 41
+
+
+def test_control_characters_are_dropped_from_stored_text(stc, period, officer_stc, good_forms):
+    """PostgreSQL refuses NUL in text; nobody types it on purpose (it comes from pasted documents)."""
+    good_forms["II.06a"]["rows"][0]["linh_vuc"] = "Quản lý\x00 công sản"
+    report = save_report(stc, period, good_forms, actor=officer_stc, narrative={"I.1": "Không\x00 có\x1b."})
+    assert report.narrative == {"I.1": "Không có."}
+    assert figures(report)["II.06a"]["rows"][0]["linh_vuc"] == "Quản lý công sản"
+    submitted = services.report_submit(report=report, actor=officer_stc)
+    services.report_return(report=submitted, actor=officer_stc, reason="Sai\x00 số")
+    assert Transition.objects.latest("pk").reason == "Sai số"

@@ -80,6 +80,8 @@ class Command(BaseCommand):
             return "json", json.loads(text)
         except json.JSONDecodeError as error:
             self._unusable(f"Tệp {path} không phải JSON hợp lệ (dòng {error.lineno}, cột {error.colno}): {error.msg}.")
+        except (ValueError, RecursionError):  # a number of thousands of digits, nesting too deep
+            self._unusable(f"Tệp {path} không phải JSON dùng được (số quá dài hoặc lồng quá sâu).")
 
     def _print_text(self, result, dry_run):
         for issue in result.errors:
