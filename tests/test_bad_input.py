@@ -711,3 +711,11 @@ def test_excel_hidden_label_that_is_not_an_object(client, workbook, labels):
     before = snapshot()
     response = upload(client, _workbook_with(workbook, change), "bao_cao.xlsx")
     assert_upload_all_or_nothing(client, before, response)
+
+
+@pytest.mark.django_db
+def test_a_username_longer_than_any_account_is_refused_plainly(client):
+    """django-axes records failed logins; a name too long for its table was a 500 on PostgreSQL."""
+    response = client.post("/dang-nhap/", {"username": "1" * 5000, "password": "x"})
+    assert response.status_code == 200
+    assert "Hãy nhập tên đăng nhập và mật khẩu" in text(response)

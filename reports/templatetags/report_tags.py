@@ -114,3 +114,38 @@ def _row_html(table, row, editable):
         out.append(f'<td class="text-center">{remove}</td>')
     out.append("</tr>")
     return "".join(out)
+
+
+@register.simple_tag
+def report_table(table, editable):
+    """A section of a biểu on the report page: grouped headers, the column-number row, the rows,
+    TỔNG CỘNG, and (editable) the button and the empty row that "Thêm dòng" copies."""
+    extra = "<th></th>" if editable else ""
+    out = []
+    if table.section.title:
+        out.append(f'<h3 class="h6 mt-3">{escape(table.section.title)}</h3>')
+    out.append('<div class="table-responsive">'
+               '<table class="table table-bordered table-sm form-table align-middle" '
+               f'data-form="{table.form.code}" data-section="{table.section.key}"><thead class="table-light">')
+    for n, header in enumerate(table.header):
+        cells = "".join(f'<th colspan="{c.colspan}" rowspan="{c.rowspan}">{escape(c.text)}</th>' for c in header)
+        spare = f'<th rowspan="{len(table.header)}"></th>' if editable and n == 0 else ""
+        out.append(f"<tr>{cells}{spare}</tr>")
+    numbers = "".join(f"<th>{escape(number)}</th>" for number in table.numbers)
+    out.append(f'<tr class="col-numbers">{numbers}{extra}</tr></thead><tbody>')
+    for row in table.rows:
+        out += [f'<tr class="heading-{kind}"><td colspan="{table.width + 1}">{escape(text)}</td></tr>'
+                for kind, text in row.heading]
+        out.append(_row_html(table, row, editable))
+    out.append('</tbody><tfoot><tr class="total-row"><td></td><td>TỔNG CỘNG</td>')
+    for cell in table.total:
+        rate = cell.column.rate
+        rate_attr = f' data-rate="c{rate.numerator} c{rate.denominator} {rate.of_section}"' if rate else ""
+        warning = f'<div class="cell-warning small text-start">⚠ {escape(cell.warning)}</div>' if cell.warning else ""
+        out.append(f'<td class="text-end{" table-warning" if cell.warning else ""}" data-total="{cell.key}"{rate_attr}>'
+                   f"<span data-value>{escape(cell.printed)}</span>{warning}</td>")
+    out.append(f"{'<td></td>' if editable else ''}</tr></tfoot></table></div>")
+    if editable and table.blank_row:
+        out.append('<button type="button" class="btn btn-sm btn-outline-primary mb-3" data-add-row>+ Thêm dòng</button>'
+                   f"<template data-row-template>{_row_html(table, table.blank_row, editable)}</template>")
+    return mark_safe("".join(out))
