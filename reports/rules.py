@@ -2,12 +2,16 @@
 
 `check(raw_forms, previous=…)` is the one entry point used by the web form, the JSON import and
 the submit: it reads the forms as typed or as found in a JSON document (strings, numbers, blanks),
-turns them into whole numbers, and judges them. Nothing here touches the database.
+turns them into whole numbers, and judges them in one pass. A row is judged when all its cells
+read; a row that did not read gets only its reading errors, so that a typo never brings a cascade
+of misleading issues. Nothing here touches the database.
 """
+import math
 import re
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
+from decimal import Decimal
 
-from .compute import complete_form, form_totals, section_index
+from .compute import complete_form, form_totals
 from .formatting import fmt_int, fmt_pct
 from .forms_spec import CAP_LABELS, FORMS, NHOM_LABELS
 
@@ -50,6 +54,32 @@ class Previous:
 
     period_label: str
     pending: dict  # linh_vuc → (11)
+
+
+@dataclass
+class Unread:
+    """What parsing could not read, so that no rule judges it: forms as a whole (a section that is
+    not a list, an unknown section; every form when the document itself is malformed), sections
+    that did not read in full, and rows (form, section, n) with n the row's position in the data."""
+
+    forms: set = field(default_factory=set)
+    sections: set = field(default_factory=set)
+    rows: set = field(default_factory=set)
+
+    def row_read(self, form, section, n):
+        return form not in self.forms and (form, section, n) not in self.rows
+
+    def section_read(self, form, section):
+        return form not in self.forms and (form, section) not in self.sections
+
+    def mark(self, form, section, issues, positions):
+        """The rows with a reading error among `issues` of a section. Issues number rows as sent;
+        `positions` maps them to positions in the data (a row that parsing dropped has none). A
+        computed cell that disagrees with its formula is an error, not a cell that did not read."""
+        for n in {i.row for i in issues if i.code != "formula.mismatch"}:
+            self.sections.add((form, section))
+            if n in positions:
+                self.rows.add((form, section, positions[n]))
 
 
 def where(form_code, section_key=None, row=None, label=None, column=None):
@@ -115,20 +145,36 @@ def parse_count(value):
     return None, "không nhập chữ hay ghi chú"
 
 
-def _parse_rate(value):
+_RATE = re.compile(r"-?\d+(?:[.,](\d+))?", re.ASCII)
+
+
+def parse_rate(value):
+    """A rate as given in an import → (percentage, decimals typed), (None, 0) when blank, or None
+    when it does not read as a percentage: "60,45%", "60.45", 60.45 are 60.45 with 2 decimals."""
     if is_blank(value):
-        return None, True
+        return None, 0
     if isinstance(value, bool):
-        return None, False
-    if isinstance(value, (int, float)):
-        return float(value), True
+        return None
+    if isinstance(value, int):
+        return (float(value), 0) if abs(value) < 10**15 else None
+    if isinstance(value, float):
+        exponent = Decimal(repr(value)).as_tuple().exponent if math.isfinite(value) else None
+        return (value, max(0, -exponent)) if isinstance(exponent, int) else None
     if isinstance(value, str):
-        text = value.strip().rstrip("%").strip().replace(",", ".")
-        try:
-            return float(text), True
-        except ValueError:
-            return None, False
-    return None, False
+        text = value.strip().removesuffix("%").strip()
+        match = _RATE.fullmatch(text)
+        if match and len(text) <= 30:
+            return float(text.replace(",", ".")), len(match.group(1) or "")
+    return None
+
+
+def _same_rate(given, decimals, expected, exact):
+    """Equal at the precision typed: within half a unit of the last typed decimal of the rate as
+    the form prints it (two decimals) or of the exact quotient ("60,4%" and "60,5%" for 60,45%)."""
+    if given is None or expected is None:
+        return given is None and expected is None
+    half = 0.5 * 10.0**-decimals + 1e-9
+    return abs(given - expected) <= half or abs(given - exact) <= half
 
 
 def _show(value):
@@ -136,42 +182,56 @@ def _show(value):
 
 
 def parse_forms(raw_forms):
-    """Raw forms (as in the JSON document, or as typed) → (data with whole numbers, errors).
+    """Raw forms (as in the JSON document, or as typed) → (data with whole numbers, errors, unread).
 
     The data always has every form and section; rows keep their order, so `row` numbers in
     issues are positions in the lists the user sent. Fixed rows (Cấp tỉnh/huyện/xã) that are
-    missing are added as zeros.
+    missing are added as zeros. A cell that does not read is 0 in the data and its row is in
+    `unread` (see `Unread`).
     """
     errors = []
+    unread = Unread()
     data = {code: {s.key: [] for s in form.sections} for code, form in FORMS.items()}
     if raw_forms is None:
         raw_forms = {}
     if not isinstance(raw_forms, dict):
-        return data, [Issue("schema.invalid", ERROR, None, None, None, None, '"forms" phải là một đối tượng JSON')]
+        unread.forms.update(FORMS)
+        return data, [Issue("schema.invalid", ERROR, None, None, None, None, '"forms" phải là một đối tượng JSON')], unread
     for code in raw_forms:
         if code not in FORMS:
             errors.append(Issue("schema.unknown_key", ERROR, None, None, None, None,
                                 f'Không có biểu "{code}" (chỉ có {", ".join(FORMS)})'))
+    if errors:  # a document of another shape: nothing in it can be judged
+        unread.forms.update(FORMS)
     for code, form in FORMS.items():
         raw_form = raw_forms.get(code) or {}
         if not isinstance(raw_form, dict):
             errors.append(_issue("schema.invalid", ERROR, code, None, None, None, None, "phải là một đối tượng JSON"))
+            unread.forms.add(code)
             continue
         for key in raw_form:
             if key not in [s.key for s in form.sections]:
                 errors.append(_issue("schema.unknown_key", ERROR, code, None, None, None, None,
                                      f'không có mục "{key}"'))
+                unread.forms.add(code)
         for section in form.sections:
             raw_rows = raw_form.get(section.key) or []
             if not isinstance(raw_rows, list):
                 errors.append(_issue("schema.invalid", ERROR, code, section.key, None, None, None,
                                      f'"{section.key}" phải là một danh sách dòng'))
+                unread.forms.add(code)
                 continue
+            start = len(errors)
             rows = [_parse_row(code, section, n, raw_row, errors) for n, raw_row in enumerate(raw_rows, 1)]
-            data[code][section.key] = _fixed_rows(code, section, rows, errors) if section.fixed_caps else rows
-            _check_duplicates(code, section, data[code][section.key], errors)
-        _check_rates(code, form, raw_form, data[code], errors)
-    return data, errors
+            if section.fixed_caps:
+                rows, positions = _fixed_rows(code, section, rows, errors)
+            else:
+                positions = {n: n for n in range(1, len(rows) + 1)}
+            data[code][section.key] = rows
+            _check_duplicates(code, section, rows, errors)
+            unread.mark(code, section.key, errors[start:], positions)
+        _check_rates(code, form, raw_form, data[code], errors, unread)
+    return data, errors, unread
 
 
 def _parse_row(code, section, n, raw_row, errors):
@@ -190,13 +250,13 @@ def _parse_row(code, section, n, raw_row, errors):
             errors.append(_issue("schema.unknown_key", ERROR, code, section.key, n, None, label,
                                  f'không có cột "{key}" trong biểu (các cột: {", ".join(section.column_keys)})'))
     _check_labels(code, section, n, row, label, errors)
+    refused = set()  # entered cells that did not read, or read a value that is refused
     for column in section.entered:
+        before = len(errors)
         raw = raw_row.get(column.key)
         value, why = parse_count(raw)
         if why:
-            errors.append(_issue("value.not_integer", ERROR, code, section.key, n, column.key, label,
-                                 f'"{_show(raw)}" không hợp lệ — cột ({column.number}) là {column.counts} '
-                                 f"(số nguyên ≥ 0), {why}"))
+            errors.append(_not_integer(code, section, n, column, label, raw, why))
             value = 0
         elif column.flag and value not in (0, 1):
             errors.append(_issue("II.08.flag", ERROR, code, section.key, n, column.key, label,
@@ -204,16 +264,27 @@ def _parse_row(code, section, n, raw_row, errors):
         elif value > MAX_COUNT:
             errors.append(_issue("value.too_large", ERROR, code, section.key, n, column.key, label,
                                  f"{fmt_int(value)} vượt quá giới hạn {fmt_int(MAX_COUNT)} — có thể đã gõ thừa chữ số"))
+        if len(errors) > before:
+            refused.add(column.key)
         row[column.key] = value
     for column in section.columns:
         if column.sum_of and not is_blank(raw_row.get(column.key)):  # a blank computed cell is absent
-            given, why = parse_count(raw_row.get(column.key))
+            given, why = parse_count(raw_row[column.key])
             expected = sum(row[f"c{m}"] for m in column.sum_of)
-            if given != expected:
+            if why:
+                errors.append(_not_integer(code, section, n, column, label, raw_row[column.key], why))
+            elif refused.intersection(f"c{m}" for m in column.sum_of):
+                continue  # a part did not read: its own error says so, the total cannot be checked
+            elif given != expected:
                 errors.append(_issue("formula.mismatch", ERROR, code, section.key, n, column.key, label,
                                      f'giá trị ghi sẵn "{_show(raw_row[column.key])}" khác công thức '
                                      f"{column.formula} = {fmt_int(expected)}"))
     return row
+
+
+def _not_integer(code, section, n, column, label, raw, why):
+    return _issue("value.not_integer", ERROR, code, section.key, n, column.key, label,
+                  f'"{_show(raw)}" không hợp lệ — cột ({column.number}) là {column.counts} (số nguyên ≥ 0), {why}')
 
 
 def _check_labels(code, section, n, row, label, errors):
@@ -237,15 +308,19 @@ def _check_labels(code, section, n, row, label, errors):
 
 
 def _fixed_rows(code, section, rows, errors):
-    by_cap = {}
+    """The rows in the order of `fixed_caps`, and where each row sent went (sent n → position)."""
+    by_cap, positions = {}, {}
     for n, row in enumerate(rows, 1):
         cap = row.get("cap")
         if cap in by_cap:
             errors.append(_issue("schema.duplicate_row", ERROR, code, section.key, n, None, section.row_label(row),
                                  "dòng này đã có ở trên"))
-        by_cap.setdefault(cap, row)
+            continue
+        by_cap[cap] = row
+        if cap in section.fixed_caps:
+            positions[n] = section.fixed_caps.index(cap) + 1
     zero = {c.key: 0 for c in section.entered}
-    return [by_cap.get(cap) or {"cap": cap, **zero} for cap in section.fixed_caps]
+    return [by_cap.get(cap) or {"cap": cap, **zero} for cap in section.fixed_caps], positions
 
 
 def _check_duplicates(code, section, rows, errors):
@@ -260,46 +335,74 @@ def _check_duplicates(code, section, rows, errors):
         seen.setdefault(identity, n)
 
 
-def _check_rates(code, form, raw_form, form_data, errors):
-    """Rates arriving in an import must equal their formula (within rounding)."""
+def _positions_by_label(section, rows):
+    """Row positions (1-based) by label, the last one winning as in compute.section_index."""
+    return {row.get(section.label_key): n for n, row in enumerate(rows, 1)}
+
+
+def _has_nameless_row(section, rows):
+    """Whether a row's label did not read: a lĩnh vực looked for may be that row."""
+    return any(not isinstance(row.get(section.label_key), str) or not row.get(section.label_key) for row in rows)
+
+
+def _check_rates(code, form, raw_form, form_data, errors, unread):
+    """Rates arriving in an import must equal their formula at the precision typed. A rate whose
+    numerator or denominator row did not read is not checked (its own errors say why)."""
     rate_columns = [(s, c) for s in form.sections for c in s.columns if c.rate]
-    if not rate_columns or not isinstance(raw_form, dict):
+    if not rate_columns:
         return
     completed = complete_form(code, form_data)
     for section, column in rate_columns:
         raw_rows = raw_form.get(section.key) or []
         if not isinstance(raw_rows, list):
             continue  # already reported by parse_forms
+        base_section = form.section(column.rate.of_section)
+        bases = _positions_by_label(base_section, completed[base_section.key])
+        # Rate sections have free rows (no fixed_caps): rows sent and rows parsed line up.
         for n, (raw_row, full) in enumerate(zip(raw_rows, completed[section.key]), 1):
             if not isinstance(raw_row, dict) or column.key not in raw_row:
                 continue
-            given, readable = _parse_rate(raw_row[column.key])
-            expected = full[column.key]
-            same = readable and (
-                (given is None and expected is None)
-                or (given is not None and expected is not None and abs(given - expected) < 0.01)
-            )
-            if not same:
-                errors.append(_issue("formula.mismatch", ERROR, code, section.key, n, column.key, section.row_label(full),
+            label = section.row_label(full)
+            given = parse_rate(raw_row[column.key])
+            if given is None:
+                errors.append(_issue("value.not_integer", ERROR, code, section.key, n, column.key, label,
+                                     f'"{_show(raw_row[column.key])}" không hợp lệ — cột ({column.number}) là '
+                                     f"{column.counts} (%, ví dụ 60,45%)"))
+                unread.mark(code, section.key, errors[-1:], {n: n})
+                continue
+            base = bases.get(full.get(section.label_key))
+            if base is None:  # no base row: a rate of blank, unless the base is a row without a name
+                base_read = not _has_nameless_row(base_section, completed[base_section.key])
+            else:
+                base_read = unread.row_read(code, base_section.key, base)
+            if not (base_read and unread.row_read(code, section.key, n)):
+                continue
+            numerator = full[f"c{column.rate.numerator}"]
+            denominator = completed[base_section.key][base - 1][f"c{column.rate.denominator}"] if base else 0
+            exact = numerator * 100 / denominator if denominator else None
+            if not _same_rate(*given, full[column.key], exact):
+                errors.append(_issue("formula.mismatch", ERROR, code, section.key, n, column.key, label,
                                      f'giá trị ghi sẵn "{_show(raw_row[column.key])}" khác công thức '
-                                     f"{column.formula} = {fmt_pct(expected) or 'trống'}"))
+                                     f"{column.formula} = {fmt_pct(full[column.key]) or 'trống'}"))
 
 
 # ---------------------------------------------------------------------------------------------
-# Rules over whole numbers
+# Rules over whole numbers: each rule takes (data, previous, unread) and judges only what read.
 
 
-def _rows(data, code, section_key):
+def _rows(data, code, section_key, unread):
+    """The rows of a section that read in full, with their computed columns."""
     form = FORMS[code]
     section = form.section(section_key)
     completed = complete_form(code, data[code])
     for n, row in enumerate(completed[section_key], 1):
-        yield section, n, row, section.row_label(row)
+        if unread.row_read(code, section_key, n):
+            yield section, n, row, section.row_label(row)
 
 
-def rule_03b_published(data, previous):
+def rule_03b_published(data, previous, unread):
     for section_key in ("trung_uong", "dia_phuong"):
-        for _, n, row, label in _rows(data, "II.03b", section_key):
+        for _, n, row, label in _rows(data, "II.03b", section_key, unread):
             if row["c9"] != row["c6"] + row["c7"]:
                 yield _issue("II.03b.public", WARNING, "II.03b", section_key, n, "c9", label,
                              f"số TTHC công khai (9) = {fmt_int(row['c9'])} khác số TTHC quy định mới và "
@@ -310,7 +413,9 @@ def rule_03b_published(data, previous):
                              f"đã công bố (8) = {fmt_int(row['c8'])}")
 
 
-def rule_03b_total_vs_07b(data, previous):
+def rule_03b_total_vs_07b(data, previous, unread):
+    if not (unread.section_read("II.03b", "dia_phuong") and unread.section_read("II.07b", "rows")):
+        return  # a total over a row that did not read means nothing
     total_03b = form_totals("II.03b", data["II.03b"])["dia_phuong"]["c11"]
     total_07b = form_totals("II.07b", data["II.07b"])["rows"]["c3"]
     if total_03b != total_07b:
@@ -320,8 +425,8 @@ def rule_03b_total_vs_07b(data, previous):
                     f"= {fmt_int(total_07b)} (hai cột cùng đếm TTHC thuộc thẩm quyền của đơn vị)")
 
 
-def rule_06a_balance(data, previous):
-    for _, n, row, label in _rows(data, "II.06a", "rows"):
+def rule_06a_balance(data, previous, unread):
+    for _, n, row, label in _rows(data, "II.06a", "rows", unread):
         if row["c3"] != row["c7"] + row["c11"]:
             yield _issue("II.06a.balance", WARNING, "II.06a", "rows", n, "c3", label,
                          f"tổng số hồ sơ tiếp nhận (3) = {fmt_int(row['c3'])} khác số đã giải quyết (7) = "
@@ -329,10 +434,10 @@ def rule_06a_balance(data, previous):
                          f"(tổng {fmt_int(row['c7'] + row['c11'])})")
 
 
-def rule_06a_carry_over(data, previous):
+def rule_06a_carry_over(data, previous, unread):
     if previous is None:
         return
-    for _, n, row, label in _rows(data, "II.06a", "rows"):
+    for _, n, row, label in _rows(data, "II.06a", "rows", unread):
         expected = previous.pending.get(row["linh_vuc"], 0)
         if row["c6"] != expected:
             yield _issue("II.06a.carry_over", WARNING, "II.06a", "rows", n, "c6", label,
@@ -341,8 +446,8 @@ def rule_06a_carry_over(data, previous):
 
 
 def _level_rule(code, columns, what):
-    def rule(data, previous):
-        for section, n, row, label in _rows(data, "II.07b", "rows"):
+    def rule(data, previous, unread):
+        for section, n, row, label in _rows(data, "II.07b", "rows", unread):
             for key, level_key in columns:
                 if row[key] > row[level_key]:
                     level = section.column(level_key).label.lower()
@@ -359,16 +464,22 @@ rule_07b_procedure_level = _level_rule(
     "II.07b.procedure_level", (("c12", "c4"), ("c13", "c5"), ("c14", "c6")), "số quy trình nội bộ")
 
 
-def rule_07b_four_on_site(data, previous):
-    form = FORMS["II.07b"]
-    section_i = section_index(form.section("rows"), data["II.07b"]["rows"])
-    for section, n, row, label in _rows(data, "II.07b", "bon_tai_cho"):
-        base = section_i.get(row["linh_vuc"])
-        if base is None:
+def rule_07b_four_on_site(data, previous, unread):
+    rows_i = data["II.07b"]["rows"]
+    section_i = _positions_by_label(FORMS["II.07b"].section("rows"), rows_i)
+    nameless = _has_nameless_row(FORMS["II.07b"].section("rows"), rows_i)
+    for section, n, row, label in _rows(data, "II.07b", "bon_tai_cho", unread):
+        base_n = section_i.get(row["linh_vuc"])
+        if base_n is None and nameless:
+            continue  # the lĩnh vực may be the section-I row whose name did not read
+        if base_n is None:
             yield _issue("II.07b.four_on_site_unknown", ERROR, "II.07b", "bon_tai_cho", n, None, label,
                          "lĩnh vực này chưa có ở mục I nên không tính được tỷ lệ — thêm lĩnh vực vào mục I "
                          "hoặc xóa dòng này")
             continue
+        if not unread.row_read("II.07b", "rows", base_n):
+            continue
+        base = rows_i[base_n - 1]
         for column in section.columns:
             if column.rate and row[f"c{column.rate.numerator}"] > base[f"c{column.rate.denominator}"]:
                 level = column.groups[0].lower()
@@ -380,8 +491,8 @@ def rule_07b_four_on_site(data, previous):
                              f"{fmt_int(base[f'c{column.rate.denominator}'])} (tỷ lệ trên 100%)")
 
 
-def rule_08_deployed_over_assigned(data, previous):
-    for _, n, row, label in _rows(data, "II.08", "rows"):
+def rule_08_deployed_over_assigned(data, previous, unread):
+    for _, n, row, label in _rows(data, "II.08", "rows", unread):
         for deployed, assigned, level in (("c4", "c3", "mức độ 3 (một phần)"), ("c7", "c6", "mức độ 4 (toàn trình)")):
             if row[deployed] > row[assigned]:
                 yield _issue("II.08.deployed_over_assigned", WARNING, "II.08", "rows", n, deployed, label,
@@ -401,15 +512,15 @@ RULES = (
 )
 
 
-def validate(data, previous=None):
-    """The rules over parsed data (whole numbers everywhere)."""
-    return [issue for rule in RULES for issue in rule(data, previous)]
+def validate(data, previous=None, unread=None):
+    """The rules over parsed data (whole numbers everywhere), leaving alone what did not read."""
+    unread = Unread() if unread is None else unread
+    return [issue for rule in RULES for issue in rule(data, previous, unread)]
 
 
 def check(raw_forms, previous=None):
-    """Parse and judge: (data, errors, warnings). The rules over figures run once every value
-    reads as a whole number, so that a typo never produces a cascade of misleading warnings."""
-    data, issues = parse_forms(raw_forms)
-    if not issues:
-        issues = validate(data, previous)
+    """Parse and judge in one pass: (data, errors, warnings). Every row that reads is judged by
+    every rule, whatever is wrong elsewhere; a row that did not read gets only its reading errors."""
+    data, errors, unread = parse_forms(raw_forms)
+    issues = errors + validate(data, previous, unread)
     return data, [i for i in issues if i.is_error], [i for i in issues if not i.is_error]

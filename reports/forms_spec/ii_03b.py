@@ -7,7 +7,7 @@ COLUMNS = (
     Column(3, "Số lượng quyết định công bố", counts="số lượng quyết định công bố"),
     Column(4, "Số lượng văn bản QPPL quy định TTHC được công bố",
            counts="số lượng văn bản QPPL quy định TTHC được công bố"),
-    Column(5, "Tổng số", _CONG_BO, sum_of=(6, 7, 8)),
+    Column(5, "Tổng số", _CONG_BO, counts="tổng số TTHC đã được công bố", sum_of=(6, 7, 8)),
     Column(6, "TTHC quy định mới", _CONG_BO, counts="số lượng TTHC quy định mới được công bố"),
     Column(7, "TTHC sửa đổi, bổ sung", _CONG_BO, counts="số lượng TTHC sửa đổi, bổ sung được công bố"),
     Column(8, "TTHC bãi bỏ", _CONG_BO, counts="số lượng TTHC bãi bỏ được công bố"),

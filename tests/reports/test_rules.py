@@ -2,7 +2,7 @@
 import copy
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from reports import compute, rules
@@ -204,6 +204,77 @@ def test_rate_column_equal_to_its_formula_is_accepted(good_forms, rate):
     assert errors == []
 
 
+@pytest.mark.parametrize(
+    "value, why",
+    [
+        ("hơn 700", "không nhập chữ hay ghi chú"),
+        ("5,65 ngàn", "không nhập chữ hay ghi chú"),
+        ("55%", "không nhập tỷ lệ %"),
+        ("12.5", "không nhập số thập phân"),
+    ],
+)
+def test_text_in_a_sum_column_is_not_an_integer_naming_what_it_counts(good_forms, value, why):
+    good_forms["II.06a"]["rows"][0]["c3"] = value
+    _, errors, _ = rules.check(good_forms)
+    [issue] = errors
+    assert (issue.code, issue.row, issue.column) == ("value.not_integer", 1, "c3")
+    assert issue.message == (
+        f'{PREFIX_06A} (3): "{value}" không hợp lệ — cột (3) là tổng số hồ sơ tiếp nhận (số nguyên ≥ 0), {why}')
+
+
+def test_a_sum_whose_part_did_not_read_is_not_checked(good_forms):
+    # (4) taken as 0 would make (3) = 55 disagree with 0+0+0: only the unreadable part is reported.
+    good_forms["II.06a"]["rows"][0].update(c3=55, c4="55%", c5=0, c6=0)
+    _, errors, _ = rules.check(good_forms)
+    assert [(e.code, e.column) for e in errors] == [("value.not_integer", "c4")]
+
+
+def test_a_sum_whose_part_is_too_large_is_not_checked(good_forms):
+    good_forms["II.06a"]["rows"][1].update(c3=377, c4=10_000_001)
+    _, errors, _ = rules.check(good_forms)
+    assert [(e.code, e.column) for e in errors] == [("value.too_large", "c4")]
+
+
+def _rate_60_45(forms):
+    """4 tại chỗ cấp tỉnh: 1.209 of 2.000 TTHC cấp tỉnh = 60,45%."""
+    forms["II.07b"]["rows"][0]["c4"] = 2000
+    forms["II.07b"]["bon_tai_cho"][0]["c3"] = 1209
+    return forms["II.07b"]["bon_tai_cho"][0]
+
+
+@pytest.mark.parametrize("rate", ["60,45%", "60.45", 60.45, "60,4%", "60,5%", 60.4, "60%", 60, "60,450%"])
+def test_rate_is_compared_at_the_precision_typed(good_forms, rate):
+    _rate_60_45(good_forms)["c4"] = rate
+    assert issues(good_forms, "formula.mismatch") == []
+
+
+@pytest.mark.parametrize("rate", ["61%", "60,3%", "60,44%", 60.46, "60,449%", "59%"])
+def test_rate_off_at_the_precision_typed_is_a_formula_mismatch(good_forms, rate):
+    _rate_60_45(good_forms)["c4"] = rate
+    issue = only(good_forms, "formula.mismatch")
+    assert issue.column == "c4"
+    assert "(4)=(3)/(4) = 60,45%" in issue.message
+
+
+@pytest.mark.parametrize("rate", ["khoảng 60", "60 %%", True, "1e2", float("nan")])
+def test_text_in_a_rate_column_is_not_an_integer_saying_it_is_a_rate(good_forms, rate):
+    good_forms["II.07b"]["bon_tai_cho"][0]["c4"] = rate
+    _, errors, _ = rules.check(good_forms)
+    [issue] = errors
+    assert (issue.code, issue.section, issue.column) == ("value.not_integer", "bon_tai_cho", "c4")
+    assert issue.message == (
+        f'Biểu II.07b, mục II, dòng "Quản lý công sản", cột (4): "{rules._show(rate)}" không hợp lệ — '
+        'cột (4) là tỷ lệ TTHC cấp tỉnh thực hiện "4 tại chỗ" (%, ví dụ 60,45%)')
+
+
+@pytest.mark.parametrize("section, row", [("bon_tai_cho", 0), ("rows", 0)])
+def test_a_rate_whose_numerator_or_denominator_did_not_read_is_not_checked(good_forms, section, row):
+    good_forms["II.07b"]["bon_tai_cho"][0]["c4"] = "33,33%"  # right with the figures as they are
+    good_forms["II.07b"][section][row]["c4" if section == "rows" else "c3"] = "sáu"
+    _, errors, _ = rules.check(good_forms)
+    assert [(e.code, e.section) for e in errors] == [("value.not_integer", section)]
+
+
 # ---------------------------------------------------------------------------------------------
 # schema.unknown_key
 
@@ -361,6 +432,87 @@ def test_08_deployed_over_assigned(good_forms, changes, column):
 
 
 # ---------------------------------------------------------------------------------------------
+# One pass of judgement: a row that reads is judged, whatever is wrong elsewhere
+
+
+def test_rows_that_read_are_judged_beside_a_row_that_did_not(good_forms):
+    good_forms["II.06a"]["rows"][0].update(c5="bốn mươi mốt", c13=1)  # would unbalance row 1
+    good_forms["II.06a"]["rows"][1]["c5"] = 2000  # row 2: 2.377 received, 377 resolved
+    good_forms["II.07b"]["rows"][0]["c9"] = 5  # cấp huyện: 4 TTHC
+    _, errors, warnings = rules.check(good_forms)
+    assert [(e.code, e.form, e.row, e.column) for e in errors] == [("value.not_integer", "II.06a", 1, "c5")]
+    assert sorted((w.code, w.form, w.row) for w in warnings) == [
+        ("II.06a.balance", "II.06a", 2), ("II.07b.one_stop_level", "II.07b", 1)]
+
+
+def test_four_on_site_above_100_percent_is_reported_with_a_typo_elsewhere(good_forms):
+    good_forms["II.06a"]["rows"][0]["c4"] = "55%"
+    good_forms["II.07b"]["bon_tai_cho"][0]["c3"] = 7  # cấp tỉnh: 6 TTHC
+    _, errors, _ = rules.check(good_forms)
+    assert [(e.code, e.form, e.column) for e in errors] == [
+        ("value.not_integer", "II.06a", "c4"), ("II.07b.four_on_site_level", "II.07b", "c3")]
+
+
+def test_a_row_that_did_not_read_gets_only_its_reading_errors(good_forms):
+    good_forms["II.07b"]["rows"][0].update(c9=5, c12=7, c13="bốn")  # two level warnings, a typo
+    good_forms["II.07b"]["bon_tai_cho"][0]["c3"] = 7  # above its unread base row: not judged
+    _, errors, warnings = rules.check(good_forms)
+    assert [(e.code, e.column) for e in errors] == [("value.not_integer", "c13")]
+    assert warnings == []
+
+
+def test_four_on_site_unknown_still_applies_when_section_i_has_a_typo(good_forms):
+    good_forms["II.07b"]["rows"][0]["c5"] = "bốn"
+    good_forms["II.07b"]["bon_tai_cho"].append({"linh_vuc": "Quản lý giá", "c3": 1, "c5": 0})
+    assert only(good_forms, "II.07b.four_on_site_unknown").row == 2
+
+
+@pytest.mark.parametrize("form, section, row, column", [
+    ("II.07b", "rows", 0, "c5"), ("II.03b", "dia_phuong", 1, "c11"), ("II.03b", "dia_phuong", 0, "c99"),
+])
+def test_total_vs_07b_waits_for_every_row_it_adds_up(good_forms, form, section, row, column):
+    good_forms["II.03b"]["dia_phuong"][2]["c11"] = 1  # 11 against 10
+    good_forms[form][section][row][column] = "bốn"
+    _, errors, warnings = rules.check(good_forms)
+    assert len(errors) == 1
+    assert issues(good_forms, "II.03b.total_vs_07b") == []
+
+
+def test_fixed_rows_sent_out_of_order_are_judged_by_their_level(good_forms):
+    tinh, huyen, _ = good_forms["II.03b"]["dia_phuong"]
+    tinh["c9"] = 1  # a warning on Cấp tỉnh
+    xa = {"cap": "xa", "c8": 3, "c3": "ba"}  # would warn, but does not read
+    good_forms["II.03b"]["dia_phuong"] = [xa, tinh, huyen]
+    _, errors, warnings = rules.check(good_forms)
+    assert [(e.code, e.row) for e in errors] == [("value.not_integer", 1)]
+    assert [(w.code, w.message.split(":")[0]) for w in warnings] == [
+        ("II.03b.public", 'Biểu II.03b, mục II, dòng "Cấp tỉnh", cột (9)')]
+
+
+def test_an_unknown_section_stops_only_that_forms_rules(good_forms):
+    good_forms["II.07b"]["bon_tai_cho_2"] = []
+    good_forms["II.07b"]["rows"][0]["c9"] = 5  # would be II.07b.one_stop_level
+    good_forms["II.06a"]["rows"][0]["c13"] = 1  # II.06a.balance
+    _, errors, warnings = rules.check(good_forms)
+    assert [e.code for e in errors] == ["schema.unknown_key"]
+    assert [w.code for w in warnings] == ["II.06a.balance"]
+
+
+def test_an_unknown_form_stops_every_rule(good_forms):
+    good_forms["II.09"] = {"rows": []}
+    good_forms["II.06a"]["rows"][0]["c13"] = 1
+    _, errors, warnings = rules.check(good_forms)
+    assert [e.code for e in errors] == ["schema.unknown_key"]
+    assert warnings == []
+
+
+def test_validate_still_judges_parsed_data_alone(good_forms):
+    good_forms["II.06a"]["rows"][0]["c13"] = 1
+    data, _, _ = rules.check(good_forms)
+    assert [i.code for i in rules.validate(data)] == ["II.06a.balance"]
+
+
+# ---------------------------------------------------------------------------------------------
 # Properties
 
 _COUNTS = st.integers(min_value=0, max_value=rules.MAX_COUNT)
@@ -483,6 +635,26 @@ _VALID_CELL = st.one_of(
 def test_values_within_bounds_are_never_value_errors(forms):
     _, errors, _ = rules.check(forms)
     assert [e for e in errors if e.code.startswith("value.")] == []
+
+
+_CROSS_ROW = {("II.03b", "dia_phuong"), ("II.07b", "rows")}  # the sections II.03b.total_vs_07b adds up
+
+
+@settings(max_examples=100, deadline=None)
+@given(forms_data(), st.data())
+def test_a_typo_takes_only_its_own_rows_warnings_away(forms, draw):
+    targets = [(code, section, n) for code, form in FORMS.items() for section in form.sections
+               for n in range(1, len(forms[code][section.key]) + 1)]
+    assume(targets)
+    code, section, n = draw.draw(st.sampled_from(targets))
+    column = draw.draw(st.sampled_from(section.entered))
+    _, _, before = rules.check(forms)
+    forms[code][section.key][n - 1][column.key] = "không rõ"
+    _, errors, warnings = rules.check(forms)
+    assert ("value.not_integer", code, section.key, n, column.key) in [
+        (e.code, e.form, e.section, e.row, e.column) for e in errors]
+    assert warnings == [w for w in before if (w.form, w.section, w.row) != (code, section.key, n)
+                        and not (w.row is None and (code, section.key) in _CROSS_ROW)]
 
 
 def test_good_forms_constant_is_not_mutated_by_checks():
