@@ -72,6 +72,14 @@ class Report(models.Model):
     # The unit's name as printed when submitted: renaming the unit later does not rewrite it.
     unit_name = models.CharField("tên đơn vị trên báo cáo", max_length=255, blank=True)
     submitted_at = models.DateTimeField("gửi lúc", null=True, blank=True)
+    # What the officer typed and has not saved as the report's figures (autosave, or a save with
+    # errors): the raw strings per cell, the narrative and the explanations. The row tables and the
+    # revisions keep the last valid figures, which are all the reviewer, the consolidation and the
+    # exports ever read. None when the page holds nothing beyond the saved figures.
+    working_copy = models.JSONField("bản đang nhập", null=True, blank=True)
+    working_saved_at = models.DateTimeField("bản đang nhập lưu lúc", null=True, blank=True)
+    # The working copy holds errors ("còn lỗi"): it cannot become the report's figures yet.
+    has_errors = models.BooleanField("còn lỗi", default=False)
     created_at = models.DateTimeField("tạo lúc", auto_now_add=True)
     updated_at = models.DateTimeField("cập nhật lúc", auto_now=True)
     updated_by = models.ForeignKey(

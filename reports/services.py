@@ -9,11 +9,11 @@ from django.utils import timezone
 from units.models import LinhVuc
 
 from . import notifications, periods, selectors
-from .forms_spec import all_sections
+from .forms_spec import FORMS, all_sections
 from .interchange import report_document
 from .models import LABEL_FIELDS, ROW_MODELS, Report, ReportingPeriod, Revision, Transition
 from .narrative import KEYS as NARRATIVE_KEYS
-from .rules import ERROR, Issue, check, clean_text
+from .rules import ERROR, WARNING, Issue, check, clean_text
 from .workflow import S, WorkflowError, check_transition, is_editable
 
 
@@ -149,59 +149,135 @@ def _write_rows(report, data):
         )
 
 
-def _extend_catalogue(unit, data):
-    """A lĩnh vực typed into a report that the unit's catalogue lacks joins the catalogue."""
+def new_linh_vuc(unit, data):
+    """The lĩnh vực named in the figures that the unit's catalogue lacks, sorted."""
     names = {
         row["linh_vuc"]
         for form, section in all_sections()
         if "linh_vuc" in section.label_keys
         for row in data[form.code][section.key]
+        if row.get("linh_vuc")
     }
     known = set(LinhVuc.objects.filter(unit=unit, name__in=names).values_list("name", flat=True))
+    return sorted(names - known)
+
+
+def _extend_catalogue(unit, data):
+    """A lĩnh vực the officer typed on the page that the unit's catalogue lacks joins the catalogue
+    (an import does not: see report_import)."""
     order = (LinhVuc.objects.filter(unit=unit).aggregate(m=Max("order"))["m"] or 0) + 1
     LinhVuc.objects.bulk_create(
-        LinhVuc(unit=unit, name=name, order=order + i) for i, name in enumerate(sorted(names - known))
+        LinhVuc(unit=unit, name=name, order=order + i) for i, name in enumerate(new_linh_vuc(unit, data))
     )
 
 
-def report_save(*, unit, period, raw_forms, narrative, explanations, actor, expected_version):
-    """Save figures, narrative and explanations of a unit's report for a period.
+def _report_for_write(unit, period, actor, expected_version):
+    """The report locked for this write, its version bumped by compare-and-set, or StaleReport
+    when someone saved since `expected_version`. A report saved for the first time is created."""
+    report = _get_or_new_report(unit, period)
+    if not period.is_open or (report.pk and not is_editable(report)):
+        raise NotEditable(_not_editable_message(report))
+    if report.version != expected_version:
+        raise StaleReport(report)
+    report.updated_by = actor
+    if report.pk:
+        # Of two writes based on the same version, one fails.
+        if not Report.objects.filter(pk=report.pk, version=expected_version).update(version=F("version") + 1):
+            raise StaleReport(Report.objects.get(pk=report.pk))
+        report.version = expected_version + 1
+        return report
+    report.version = 1
+    try:
+        with transaction.atomic():  # a savepoint: another first save may have won the race
+            report.save()
+    except IntegrityError:
+        raise StaleReport(Report.objects.get(unit=unit, period=period)) from None
+    return report
 
-    Refused when the report is not editable, when someone saved since `expected_version`
-    (StaleReport) or when the figures have errors (ValidationFailed: nothing is written).
-    Returns (report, judgement) — the judgement carries the warnings to explain.
+
+def typed_copy(raw_forms, narrative, explanations):
+    """What the officer typed, as the working copy keeps it: the cells as typed (judged again when
+    the page is opened: an unknown column stays an error), the narrative, the explanations —
+    cleaned of control characters."""
+    forms = {}
+    for code, form in FORMS.items():
+        raw_form = (raw_forms or {}).get(code) or {}
+        forms[code] = {}
+        for section in form.sections:
+            rows = raw_form.get(section.key) if isinstance(raw_form, dict) else None
+            forms[code][section.key] = [
+                {clean_text(key): clean_text(value) if isinstance(value, str) else value for key, value in row.items()}
+                for row in (rows if isinstance(rows, list) else []) if isinstance(row, dict)
+            ]
+    return {
+        "forms": forms,
+        "narrative": clean_narrative(narrative or {}),
+        "explanations": [
+            {"code": e.get("code"), "form": e.get("form"), "section": e.get("section"), "row": e.get("row"),
+             "text": clean_text(e.get("text") or "")}
+            for e in explanations or [] if isinstance(e, dict) and clean_text(e.get("text") or "")
+        ],
+    }
+
+
+def _keep_working_copy(report, copy, judgement):
+    report.working_copy = copy
+    report.working_saved_at = timezone.now()
+    report.has_errors = not judgement.ok
+    report.save(update_fields=["working_copy", "working_saved_at", "has_errors", "updated_by", "updated_at"])
+
+
+def report_save(*, unit, period, raw_forms, narrative, explanations, actor, expected_version,
+                extend_catalogue=True):
+    """“Lưu nháp”: a draft keeps exactly what was typed, valid or not.
+
+    Valid figures become the report's figures (rows, a revision) and the working copy is dropped.
+    Figures with errors are kept as the working copy, the report is marked “còn lỗi”, and its
+    rows and revisions stay as they were: nobody else ever sees invalid figures.
+    Refused when the report is not editable, or when someone saved since `expected_version`
+    (StaleReport). Returns (report, judgement); `judgement.ok` tells which of the two happened.
+    A lĩnh vực typed on the page joins the unit's catalogue unless `extend_catalogue` is false.
     """
     with transaction.atomic():
-        report = _get_or_new_report(unit, period)
-        if not period.is_open or (report.pk and not is_editable(report)):
-            raise NotEditable(_not_editable_message(report))
-        if report.version != expected_version:
-            raise StaleReport(report)
-        judgement = judge(unit=unit, period=period, raw_forms=raw_forms)
+        report = _report_for_write(unit, period, actor, expected_version)
+        copy = typed_copy(raw_forms, narrative, explanations)  # judged as it would be kept
+        judgement = judge(unit=unit, period=period, raw_forms=copy["forms"])
         if not judgement.ok:
-            raise ValidationFailed(judgement)
+            _keep_working_copy(report, copy, judgement)
+            return report, judgement
         report.narrative = clean_narrative(narrative)
         report.explanations = match_explanations(judgement.warnings, explanations)
         report.warning_count = len({w.explanation_key for w in judgement.warnings})
-        report.updated_by = actor
-        if report.pk:
-            # Compare-and-set on the version: of two saves based on the same version one fails.
-            if not Report.objects.filter(pk=report.pk, version=expected_version).update(version=F("version") + 1):
-                raise StaleReport(Report.objects.get(pk=report.pk))
-            report.version = expected_version + 1
-            report.save(update_fields=["narrative", "explanations", "warning_count", "updated_by", "updated_at"])
-        else:
-            report.version = 1
-            try:
-                with transaction.atomic():  # a savepoint: another first save may have won the race
-                    report.save()
-            except IntegrityError:
-                raise StaleReport(Report.objects.get(unit=unit, period=period)) from None
+        report.working_copy, report.working_saved_at, report.has_errors = None, None, False
+        report.save(update_fields=["narrative", "explanations", "warning_count", "working_copy",
+                                   "working_saved_at", "has_errors", "updated_by", "updated_at"])
         _write_rows(report, judgement.data)
-        _extend_catalogue(unit, judgement.data)
+        if extend_catalogue:
+            _extend_catalogue(unit, judgement.data)
         Revision.objects.create(report=report, version=report.version, actor=actor,
                                 document=report_document(report, judgement.data))
     return report, judgement
+
+
+def report_autosave(*, unit, period, raw_forms, narrative, explanations, actor, expected_version):
+    """Autosave: keep what is on the page as the working copy, valid or not, without touching the
+    report's figures (they change on “Lưu nháp”). The same version check as a save, so that an
+    autosave never overwrites a newer save by someone else. Returns (report, judgement)."""
+    with transaction.atomic():
+        report = _report_for_write(unit, period, actor, expected_version)
+        copy = typed_copy(raw_forms, narrative, explanations)
+        judgement = judge(unit=unit, period=period, raw_forms=copy["forms"])
+        _keep_working_copy(report, copy, judgement)
+    return report, judgement
+
+
+def report_discard_working_copy(*, report, actor, expected_version):
+    """Drop the working copy: the page shows the report's saved figures again."""
+    with transaction.atomic():
+        report = _report_for_write(report.unit, report.period, actor, expected_version)
+        report.working_copy, report.working_saved_at, report.has_errors = None, None, False
+        report.save(update_fields=["working_copy", "working_saved_at", "has_errors", "updated_by", "updated_at"])
+    return report
 
 
 def _not_editable_message(report):
@@ -231,6 +307,12 @@ def report_submit(*, report, actor):
     with transaction.atomic():
         report = Report.objects.select_for_update(of=("self",)).select_related("period", "unit").get(pk=report.pk)
         check_transition(report, S.SUBMITTED)
+        if report.working_copy is not None:
+            raise WorkflowError(
+                "Chưa gửi được: trên trang còn thay đổi chưa lưu vào báo cáo"
+                + (" và còn lỗi" if report.has_errors else "")
+                + ". Sửa lỗi (nếu có), nhấn “Lưu nháp”, rồi gửi."
+            )
         judgement = judge(unit=report.unit, period=report.period, raw_forms=selectors.report_forms(report))
         if not judgement.ok:
             raise ValidationFailed(judgement)
@@ -280,6 +362,7 @@ class ImportResult:
     warnings: list
     saved: bool = False
     report: Report | None = None
+    unexplained: int = 0  # warnings of the figures still without an explanation
 
     @property
     def ok(self):
@@ -340,7 +423,8 @@ def report_import(*, document, actor, dry_run=False, submit=False):
                   f"{w.message} — cảnh báo này chưa có giải trình nên chưa gửi được")
             for w in unexplained(judgement.warnings, explanations)
         ]
-    result = ImportResult(errors, judgement.warnings)
+    result = ImportResult(errors, judgement.warnings + _catalogue_notices(unit, judgement.data),
+                          unexplained=len(unexplained(judgement.warnings, explanations)))
     if errors or dry_run:
         return result
     with transaction.atomic():
@@ -348,11 +432,27 @@ def report_import(*, document, actor, dry_run=False, submit=False):
         report, _ = report_save(
             unit=unit, period=period, raw_forms=document.get("forms"), narrative=document.get("narrative") or {},
             explanations=explanations, actor=actor, expected_version=existing.version if existing else 0,
+            extend_catalogue=False,
         )
         if submit:
             report = report_submit(report=report, actor=actor)
     result.saved, result.report = True, report
     return result
+
+
+def _catalogue_notices(unit, data):
+    """An import does not grow the unit's catalogue silently: it says which lĩnh vực are new.
+    A warning of the import only (no explanation needed): the rows stay in this report."""
+    names = new_linh_vuc(unit, data)
+    if not names:
+        return []
+    listed = ", ".join(f"“{name}”" for name in names[:20]) + (f" và {len(names) - 20} lĩnh vực khác" if len(names) > 20 else "")
+    return [Issue(
+        "catalogue.new_linh_vuc", WARNING, None, None, None, None,
+        f"Tệp có {len(names)} lĩnh vực chưa có trong danh mục lĩnh vực của {unit.name}: {listed}. Các dòng này "
+        "được ghi vào báo cáo này nhưng không được thêm vào danh mục của đơn vị; nếu là lĩnh vực mới, "
+        "đề nghị Quản trị thêm vào danh mục, nếu gõ sai tên, sửa tên trong tệp hoặc trên trang.",
+    )]
 
 
 # ---------------------------------------------------------------------------------------------

@@ -20,6 +20,18 @@ def input_name(form_code, section_key, index, key):
     return SEP.join((form_code, section_key, str(index), key))
 
 
+def error_target(issue):
+    """The input an issue is about (its name on the page), or "" when it is about a total or the
+    report as a whole: the error list links to it."""
+    if not issue.form or not issue.section or not issue.row:
+        return ""
+    section = FORMS[issue.form].section(issue.section)
+    column = issue.column if issue.column in [c.key for c in section.entered] else None
+    if column is None and (issue.column or section.fixed_caps):
+        return ""  # a computed cell, or a fixed row's label: nothing to type there
+    return input_name(issue.form, issue.section, issue.row - 1, column or section.label_key)
+
+
 def forms_from_post(post):
     rows = {}
     for name in post:

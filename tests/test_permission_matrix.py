@@ -33,6 +33,9 @@ KWARG_VALUES = {
 GENERAL = {"home", "login", "logout", "consolidation_latest"}
 # Unit URLs that act for the provincial office: the unit's own officer is refused (403).
 REVIEW_ACTIONS = {"report_return", "report_approve"}
+# The page's background requests answer JSON: a refused POST is a 403, not a redirect to the page
+# (STC's report in the matrix is submitted, so nobody may change it).
+BACKGROUND = {"report_autosave"}
 ROLES = ("anonymous", "foreign_officer", "own_officer", "reviewer", "admin")
 # What STC's submitted report would give away: the unit, its lĩnh vực, its figures.
 STC_SECRETS = ("Sở Tài chính", "Quản lý công sản", "Đăng ký mã số", "377", "420")
@@ -192,6 +195,8 @@ def check_access(client, world, name, kwargs, role, method):
             assert status in (200, 405), where
         elif name in REVIEW_ACTIONS:
             assert status == 403, f"{where} (only the reviewer acts)"
+        elif name in BACKGROUND:
+            assert status == 403, f"{where} (a submitted report is not editable)"
         else:
             assert status in (200, 302), where
     elif role in ("reviewer", "admin"):
@@ -201,6 +206,8 @@ def check_access(client, world, name, kwargs, role, method):
             assert status in (200, 405), where
         elif role == "admin" and name in REVIEW_ACTIONS:
             assert status == 403, f"{where} (admins see, but do not review)"
+        elif name in BACKGROUND:
+            assert status == 403, f"{where} (reviewers and admins never type units' figures)"
         else:
             assert status in (200, 302), where
 

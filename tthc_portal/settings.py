@@ -143,6 +143,8 @@ EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL")  # implicit TLS, usually port 465; not
 # Mail is sent while the reviewer's request waits: a silent server must not hang it.
 EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT") or 10)
 PROVINCE_NAME = os.environ.get("PROVINCE_NAME", "Khánh Hòa")  # printed in exports
+# The report page saves what is typed in the background after this pause (milliseconds).
+AUTOSAVE_PAUSE_MS = int(os.environ.get("AUTOSAVE_PAUSE_MS", "3000"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "tthc@localhost")
 # Where the portal is reached, for the links in emails.
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")

@@ -83,8 +83,11 @@ def _narrative(data, texts):
     return [NarrativeSection(key, title, generated.get(key, ""), texts.get(key, "")) for key, title in narrative.SECTIONS]
 
 
-def unit_document(report):
-    data = report_forms(report)
+def unit_document(report, data=None):
+    """The document of a unit's report: its saved figures, or `data` (the blank forms of a report
+    not saved yet). A working copy is never printed."""
+    if data is None:
+        data = report_forms(report)
     province = settings.PROVINCE_NAME
     return ExportDocument(
         kind="unit",

@@ -1,9 +1,10 @@
 """The officer's pages: home, the report page (four biểu, narrative, warnings), uploads and downloads."""
 import json
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse, HttpResponseNotAllowed
+from django.http import Http404, HttpResponse, HttpResponseNotAllowed, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -20,6 +21,7 @@ from ..permissions import can_edit, can_review, report_for, sees_all_units, visi
 from ..tables import build_tables
 from ..webforms import (
     UploadForm,
+    error_target,
     explanation_name,
     explanations_from_post,
     forms_from_post,
@@ -29,14 +31,17 @@ from ..workflow import S, WorkflowError, can_transition
 
 
 def _deadline_text(period, report):
-    if report is not None and report.submitted_at:
+    """What is true of the deadline for this report: sent on time or late, returned (when, and
+    how long is left to send it again), or the days left."""
+    if report is not None and report.status in (S.SUBMITTED, S.APPROVED) and report.submitted_at:
         return "Đã gửi trễ hạn" if report.is_late else "Đã gửi đúng hạn"
     days = (period.deadline - timezone.localdate()).days
-    if days > 0:
-        return f"Còn {days} ngày"
-    if days == 0:
-        return "Hôm nay là hạn cuối"
-    return f"Quá hạn {-days} ngày"
+    left = f"còn {days} ngày" if days > 0 else "hôm nay là hạn cuối" if days == 0 else f"đã quá hạn {-days} ngày"
+    if report is not None and report.status == S.RETURNED:
+        returned = report.transitions.filter(to_status=S.RETURNED).order_by("at", "id").last()
+        when = f" lúc {timezone.localtime(returned.at):%H:%M %d/%m/%Y}" if returned else ""
+        return f"Bị trả lại{when}; hạn gửi lại {period.deadline:%d/%m/%Y}: {left}"
+    return left[0].upper() + left[1:]
 
 
 @login_required
@@ -66,19 +71,24 @@ def home(request):
     return render(request, "reports/home.html", {"blocks": blocks, "earlier": earlier})
 
 
-def _page(request, unit, period, report, *, raw_forms=None, judgement=None, narrative_texts=None,
-          explanations=None, version=None, status=200):
-    """Render the report page: from the saved report, or from what was just typed (with its issues)."""
-    if judgement is None:
+def _page(request, unit, period, report, *, typed=None, version=None, status=200):
+    """Render the report page. `typed` is what the officer just sent ({"forms", "narrative",
+    "explanations"}); without it an editable report shows its working copy when it has one (a save
+    with errors, an autosave), else the saved figures."""
+    editable = can_edit(request.user, unit, report)
+    if typed is None and editable and report is not None and report.working_copy is not None:
+        typed = report.working_copy
+    if typed is not None:
+        raw_forms = typed["forms"]
+        judgement = services.judge(unit=unit, period=period, raw_forms=raw_forms)
+        narrative_texts, explanations = typed["narrative"], typed["explanations"]
+    else:
         data = selectors.report_forms(report) if report else selectors.initial_forms(unit, period)
         judgement = services.judge(unit=unit, period=period, raw_forms=data)
         if report is None:
             judgement.warnings = []  # nothing typed yet: no reason to warn about a blank form
-    if raw_forms is None:
         raw_forms = judgement.data
-    if narrative_texts is None:
         narrative_texts = report.narrative if report else {}
-    if explanations is None:
         explanations = report.explanations if report else []
     issues = judgement.errors + judgement.warnings
     explained = {(e["code"], e["form"], e.get("section"), e.get("row")): e["text"] for e in explanations}
@@ -96,8 +106,11 @@ def _page(request, unit, period, report, *, raw_forms=None, judgement=None, narr
         "unit": unit,
         "period": period,
         "report": report,
-        "editable": can_edit(request.user, unit, report),
+        "editable": editable,
         "version": report.version if version is None and report else (version or 0),
+        # The page holds more than the report's saved figures: the leave-page guard is on.
+        "unsaved": typed is not None,
+        "autosave_pause": settings.AUTOSAVE_PAUSE_MS,
         "forms": [
             {"spec": spec,
              "tables": build_tables(code, raw_forms.get(code) or {}, judgement.data[code], issues, changed),
@@ -107,9 +120,9 @@ def _page(request, unit, period, report, *, raw_forms=None, judgement=None, narr
         ],
         "rates_06a": rates_06a(form_totals("II.06a", judgement.data["II.06a"])["rows"]),
         "active_tab": first_error_form or request.GET.get("tab") or "II.03b",
-        "errors": judgement.errors,
-        "form_less_errors": [i for i in judgement.errors if not i.form],
+        "errors": [{"issue": issue, "target": error_target(issue)} for issue in judgement.errors],
         "warnings": warnings,
+        "unexplained": sum(1 for w in warnings if not w["text"]),
         "narrative_sections": [
             {"key": key, "title": title, "text": narrative_texts.get(key, ""), "generated": generated.get(key)}
             for key, title in narrative.SECTIONS
@@ -148,6 +161,24 @@ def _changes_since_last_submission(report):
     return base, diff_documents(base.snapshot, report_document(report))
 
 
+def _typed(request):
+    return {"forms": forms_from_post(request.POST), "narrative": narrative_from_post(request.POST),
+            "explanations": explanations_from_post(request.POST)}
+
+
+def _posted_version(request):
+    try:
+        return int(request.POST.get("version", "0"))
+    except ValueError:
+        return -1
+
+
+def _save_kwargs(request, unit, period, typed):
+    return {"unit": unit, "period": period, "raw_forms": typed["forms"], "narrative": typed["narrative"],
+            "explanations": typed["explanations"], "actor": request.user,
+            "expected_version": _posted_version(request)}
+
+
 @login_required
 def report_page(request, period_code, unit_code):
     unit, period, report = report_for(request.user, period_code, unit_code)
@@ -156,31 +187,20 @@ def report_page(request, period_code, unit_code):
     if not can_edit(request.user, unit, report):
         messages.error(request, "Bạn không sửa được báo cáo này.")
         return redirect(request.path)
-    raw_forms = forms_from_post(request.POST)
-    typed = {"raw_forms": raw_forms, "narrative_texts": narrative_from_post(request.POST),
-             "explanations": explanations_from_post(request.POST)}
+    typed = _typed(request)
+    submitting = request.POST.get("action") == "submit"
     try:
-        version = int(request.POST.get("version", "0"))
-    except ValueError:
-        version = -1
-    try:
-        report, judgement = services.report_save(
-            unit=unit, period=period, raw_forms=raw_forms, narrative=typed["narrative_texts"],
-            explanations=typed["explanations"], actor=request.user, expected_version=version,
-        )
+        report, judgement = services.report_save(**_save_kwargs(request, unit, period, typed))
     except services.StaleReport as stale:
         messages.error(request, str(stale))
-        judgement = services.judge(unit=unit, period=period, raw_forms=raw_forms)
-        return _page(request, unit, period, stale.report, judgement=judgement, version=stale.report.version,
-                     status=409, **typed)
-    except services.ValidationFailed as failed:
-        messages.error(request, str(failed))
-        return _page(request, unit, period, report, judgement=failed.judgement, version=version,
-                     status=422, **typed)
+        return _page(request, unit, period, stale.report, typed=typed, version=stale.report.version, status=409)
     except services.NotEditable as refused:
         messages.error(request, str(refused))
         return redirect(request.path)
-    if request.POST.get("action") == "submit":
+    if not judgement.ok:
+        # Kept as the working copy; the error summary on the page says the rest.
+        return _page(request, unit, period, report, status=422)
+    if submitting:
         try:
             services.report_submit(report=report, actor=request.user)
         except (WorkflowError, services.ValidationFailed) as refused:
@@ -188,9 +208,51 @@ def report_page(request, period_code, unit_code):
             return redirect(request.path + "?tab=canh-bao")
         messages.success(request, f"Đã gửi báo cáo {period.label} của {unit.name} tới Văn phòng UBND tỉnh.")
         return redirect(request.path)
-    n = len(judgement.warnings)
-    messages.success(request, "Đã lưu nháp." + (f" Có {n} cảnh báo cần giải trình trước khi gửi." if n else ""))
+    n = len(services.unexplained(judgement.warnings, report.explanations))
+    messages.success(request, "Đã lưu nháp." + (f" Còn {n} cảnh báo chưa có giải trình: cần giải trình trước khi gửi."
+                                               if n else ""))
     return redirect(f"{request.path}?tab={request.POST.get('tab') or ''}")
+
+
+@login_required
+def report_autosave(request, period_code, unit_code):
+    """The page's background save of what is typed (the working copy): JSON for report_form.js."""
+    unit, period, report = report_for(request.user, period_code, unit_code)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    if not can_edit(request.user, unit, report):
+        return JsonResponse({"ok": False, "message": "Báo cáo này không còn sửa được: tự động lưu đã dừng."},
+                            status=403)
+    try:
+        report, judgement = services.report_autosave(**_save_kwargs(request, unit, period, _typed(request)))
+    except services.StaleReport as stale:
+        return JsonResponse({"ok": False, "conflict": True, "message": str(stale)}, status=409)
+    except services.NotEditable as refused:
+        return JsonResponse({"ok": False, "message": str(refused)}, status=403)
+    return JsonResponse({
+        "ok": True, "version": report.version, "errors": len(judgement.errors),
+        "saved_at": f"{timezone.localtime(report.working_saved_at):%H:%M}",
+    })
+
+
+@login_required
+def report_discard(request, period_code, unit_code):
+    """Drop the working copy: back to the figures saved last."""
+    unit, period, report = report_for(request.user, period_code, unit_code)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    page = reverse("report", args=[period.code, unit.code])
+    if report is None or not can_edit(request.user, unit, report):
+        messages.error(request, "Bạn không sửa được báo cáo này.")
+        return redirect(page)
+    try:
+        services.report_discard_working_copy(report=report, actor=request.user,
+                                             expected_version=_posted_version(request))
+    except services.ReportError as refused:
+        messages.error(request, str(refused))
+        return redirect(page)
+    messages.success(request, "Đã bỏ các thay đổi chưa lưu: trang hiển thị lại số liệu đã lưu của báo cáo.")
+    return redirect(page)
 
 
 @login_required
@@ -237,7 +299,11 @@ def report_upload(request, period_code, unit_code):
         messages.error(request, "Tệp có lỗi: chưa nhập gì." + (f" (và {more} lỗi khác)" if more > 0 else ""))
         return redirect(page)
     messages.success(request, f"Đã nhập báo cáo từ tệp {kind}." + (
-        f" Có {len(result.warnings)} cảnh báo cần giải trình." if result.warnings else ""))
+        f" Còn {result.unexplained} cảnh báo chưa có giải trình: cần giải trình trước khi gửi."
+        if result.unexplained else ""))
+    for notice in result.warnings:
+        if not notice.form:  # about the file as a whole (lĩnh vực not in the catalogue)
+            messages.warning(request, notice.message)
     return redirect(page)
 
 
@@ -247,13 +313,15 @@ def report_download(request, period_code, unit_code, fmt):
     unit, period, report = report_for(request.user, period_code, unit_code)
     if fmt not in exports.CONTENT_TYPES:
         raise Http404("Không có định dạng này.")
+    data = None
     if report is None:
-        messages.error(request, "Báo cáo chưa được lưu lần nào: chưa có gì để tải về.")
-        return redirect("report", period.code, unit.code)
+        # Not saved yet: the blank forms the page shows (the unit's lĩnh vực, the carried-over
+        # files), e.g. to fill the Excel workbook offline and upload it back.
+        report, data = Report(unit=unit, period=period), selectors.initial_forms(unit, period)
     if fmt == "json":
-        body = json.dumps(report_document(report), ensure_ascii=False, indent=2).encode()
+        body = json.dumps(report_document(report, data), ensure_ascii=False, indent=2).encode()
     else:
-        body = exports.render(unit_document(report), fmt)
+        body = exports.render(unit_document(report, data), fmt)
     return attachment(body, fmt, f"{unit.code}_{period.code}")
 
 

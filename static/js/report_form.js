@@ -3,6 +3,36 @@
 // The server recomputes and checks everything again; this is only so that people see as they type.
 (function () {
   "use strict";
+  // A confirmation before the steps that cannot be undone by the one who takes them (send, approve,
+  // discard the working copy): the text names the unit and the period.
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest("button[data-confirm]");
+    if (button && !window.confirm(button.dataset.confirm)) { event.preventDefault(); event.stopPropagation(); }
+  }, true);
+  document.addEventListener("submit", function (event) {
+    var target = event.target;
+    if (target.matches("form[data-confirm]") && !window.confirm(target.dataset.confirm)) event.preventDefault();
+  }, true);
+
+  // Each item of the error list opens its biểu's tab and puts the caret in the cell.
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest("[data-goto-tab]");
+    if (!link) return;
+    event.preventDefault();
+    var button = document.querySelector('[data-tab="' + link.dataset.gotoTab + '"]');
+    var input = link.dataset.gotoName ? document.getElementsByName(link.dataset.gotoName)[0] : null;
+    function focusCell() {
+      if (input) { input.focus(); if (input.select) input.select(); }
+      else if (button) button.focus();
+    }
+    if (button && window.bootstrap && !button.classList.contains("active")) {
+      button.addEventListener("shown.bs.tab", focusCell, { once: true });
+      window.bootstrap.Tab.getOrCreateInstance(button).show();
+    } else {
+      focusCell();
+    }
+  });
+
   var form = document.getElementById("report-form");
   if (!form || !form.hasAttribute("data-editable")) return; // read-only: the server's figures stand
 
@@ -134,20 +164,198 @@
     }
   });
 
+  // ---- Never lose input ---------------------------------------------------------------------
+  // `dirty`: typed here and not yet on the server. `kept`: on the server as the working copy
+  // (autosave, or a save with errors) but not yet the report's figures ("Lưu nháp" makes them so).
+  // The leave-page guard is on while either holds.
   var dirty = false;
+  var kept = form.hasAttribute("data-unsaved");
+  var edits = 0; // bumped by every edit: an autosave answers for the edits made before it started
+  var stopped = false; // after a conflict (someone saved since): no more autosaves from this page
+  var leaving = false;
+  var inFlight = null;
+  var timer = null;
+  var AUTOSAVE_PAUSE = Number(form.dataset.autosavePause || 3000);
+  var status = form.querySelector("[data-autosave-status]");
+  var storageKey = form.dataset.storageKey;
+
+  function say(text, kind) {
+    if (!status) return;
+    status.textContent = text;
+    status.className = "align-self-center small " + (kind === "error" ? "text-danger fw-semibold" : "text-muted");
+  }
+  function version() { return form.querySelector("[data-version]").value; }
+  function setVersion(v) {
+    document.querySelectorAll("[data-version]").forEach(function (input) { input.value = String(v); });
+  }
+  // The typed fields (not the token, the version or the button), as pairs.
+  function fields() {
+    var pairs = [];
+    new FormData(form).forEach(function (value, name) {
+      if (name !== "csrfmiddlewaretoken" && name !== "version" && name !== "action") pairs.push([name, value]);
+    });
+    return pairs;
+  }
+  function body(pairs, v) {
+    var params = new URLSearchParams();
+    params.append("csrfmiddlewaretoken", form.querySelector("[name=csrfmiddlewaretoken]").value);
+    params.append("version", String(v));
+    pairs.forEach(function (pair) { params.append(pair[0], pair[1]); });
+    return params;
+  }
+
+  // A copy in the browser, so that a lost network or a crash loses nothing typed (cleared once
+  // the server has the same, and on logout).
+  function storeLocally() {
+    if (!storageKey) return;
+    try {
+      localStorage.setItem(storageKey, JSON.stringify({ base: version(), at: Date.now(), fields: fields() }));
+    } catch (e) { /* storage full or disabled: the server copy still stands */ }
+  }
+  function dropLocal() { if (storageKey) try { localStorage.removeItem(storageKey); } catch (e) { /* ignore */ } }
+
+  function autosave(options) {
+    if (stopped || !dirty) return Promise.resolve();
+    if (inFlight) return inFlight.then(function () { return autosave(options); });
+    clearTimeout(timer);
+    var startedAt = edits;
+    var params = body(fields(), version());
+    var init = { method: "POST", body: params, credentials: "same-origin",
+                 headers: { "X-Requested-With": "fetch", "Accept": "application/json" } };
+    if (options && options.keepalive && params.toString().length < 60000) init.keepalive = true;
+    say("Đang lưu tự động…");
+    inFlight = fetch(form.dataset.autosaveUrl, init).then(function (response) {
+      return response.json().then(function (answer) { return { status: response.status, answer: answer }; });
+    }).then(function (result) {
+      var answer = result.answer;
+      if (result.status === 200 && answer.ok) {
+        setVersion(answer.version);
+        kept = true;
+        if (edits === startedAt) {
+          dirty = false;
+          dropLocal();
+          var note = form.querySelector("[data-dirty-note]");
+          if (note) note.hidden = true;
+        }
+        say("Đã lưu tự động lúc " + answer.saved_at + (answer.errors ? " (còn " + answer.errors + " lỗi: nhấn “Lưu nháp” để xem)" : ""));
+        return;
+      }
+      stopped = true;
+      say("Tự động lưu đã dừng. " + (answer.message || ""), "error");
+      showStop(answer.message || "Tự động lưu đã dừng.");
+    }).catch(function () {
+      say("Chưa lưu tự động được (mất kết nối?). Dữ liệu vẫn được giữ trên máy này; sẽ thử lại.", "error");
+      timer = setTimeout(autosave, 15000);
+    }).then(function () { inFlight = null; });
+    return inFlight;
+  }
+  function showStop(message) {
+    var box = document.getElementById("autosave-stopped");
+    if (!box) {
+      box = document.createElement("div");
+      box.id = "autosave-stopped";
+      box.className = "alert alert-danger";
+      box.setAttribute("role", "alert");
+      form.parentNode.insertBefore(box, form);
+    }
+    box.textContent = "Tự động lưu đã dừng ở trang này: " + message;
+  }
+
   function markDirty() {
     dirty = true;
+    edits += 1;
     var note = form.querySelector("[data-dirty-note]");
     if (note) note.hidden = false;
+    storeLocally();
+    clearTimeout(timer);
+    if (!stopped) timer = setTimeout(autosave, AUTOSAVE_PAUSE);
   }
   form.addEventListener("input", function (event) {
     markDirty();
     if (event.target.matches("input[data-col], input[data-label]")) recomputeAll();
   });
-  form.addEventListener("submit", function () { dirty = false; });
-  window.addEventListener("beforeunload", function (event) {
-    if (dirty) { event.preventDefault(); event.returnValue = ""; }
+  form.addEventListener("change", function (event) { if (event.target.matches("select")) markDirty(); });
+  document.addEventListener("visibilitychange", function () {
+    if (document.visibilityState === "hidden") autosave({ keepalive: true });
   });
+  window.addEventListener("blur", function () { autosave(); });
+  window.addEventListener("pagehide", function () { if (!leaving) autosave({ keepalive: true }); });
+
+  // "Lưu nháp" / "Gửi báo cáo": wait for an autosave under way (it moves the version on).
+  form.addEventListener("submit", function (event) {
+    clearTimeout(timer);
+    if (inFlight) {
+      event.preventDefault();
+      var submitter = event.submitter;
+      inFlight.then(function () { dirty = true; form.requestSubmit(submitter); });
+      return;
+    }
+    leaving = true;
+  });
+
+  function guardMessage() {
+    if (dirty) return "Trang có thay đổi chưa lưu. Rời trang bây giờ?";
+    return "Các thay đổi đã được giữ lại (bản đang nhập) nhưng chưa “Lưu nháp”" +
+      (document.getElementById("error-summary") ? " và còn lỗi" : "") +
+      ": số liệu của báo cáo chưa được cập nhật. Rời trang? Khi mở lại báo cáo, bản đang nhập vẫn còn.";
+  }
+  window.addEventListener("beforeunload", function (event) {
+    if (!leaving && (dirty || kept)) { event.preventDefault(); event.returnValue = ""; }
+  });
+  // Links of the portal (Trang chủ, Tổng hợp …) ask in words the officer can read.
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest("a[href]");
+    if (!link || link.hasAttribute("data-download") || link.getAttribute("href").charAt(0) === "#" ||
+        link.target === "_blank" || event.defaultPrevented || !(dirty || kept)) return;
+    if (!window.confirm(guardMessage())) { event.preventDefault(); return; }
+    leaving = true;
+    if (dirty) autosave({ keepalive: true });
+  });
+
+  // A page opened again offers what the browser kept and the server never received.
+  function offerLocalCopy() {
+    if (!storageKey) return;
+    var entry = null;
+    try { entry = JSON.parse(localStorage.getItem(storageKey) || "null"); } catch (e) { entry = null; }
+    if (!entry || !entry.fields) return;
+    if (JSON.stringify(entry.fields) === JSON.stringify(fields())) { dropLocal(); return; }
+    var when = new Date(entry.at);
+    var hhmm = ("0" + when.getHours()).slice(-2) + ":" + ("0" + when.getMinutes()).slice(-2) + " " +
+      ("0" + when.getDate()).slice(-2) + "/" + ("0" + (when.getMonth() + 1)).slice(-2) + "/" + when.getFullYear();
+    var box = document.createElement("div");
+    box.id = "local-copy";
+    box.className = "alert alert-warning d-flex flex-wrap gap-2 align-items-center";
+    box.setAttribute("role", "alert");
+    var text = document.createElement("div");
+    text.className = "flex-grow-1";
+    text.textContent = "Trình duyệt này còn giữ dữ liệu bạn nhập lúc " + hhmm + " mà máy chủ chưa nhận được " +
+      "(mất kết nối hoặc trang bị đóng trước khi lưu)." +
+      (String(entry.base) !== version() ? " Báo cáo đã được lưu sau thời điểm đó: khôi phục sẽ thay bản đó." : "");
+    var restore = document.createElement("button");
+    restore.type = "button";
+    restore.className = "btn btn-sm btn-warning";
+    restore.textContent = "Khôi phục dữ liệu này";
+    var discard = document.createElement("button");
+    discard.type = "button";
+    discard.className = "btn btn-sm btn-outline-secondary";
+    discard.textContent = "Bỏ";
+    box.append(text, restore, discard);
+    form.parentNode.insertBefore(box, form);
+    discard.addEventListener("click", function () { dropLocal(); box.remove(); });
+    restore.addEventListener("click", function () {
+      restore.disabled = true;
+      fetch(form.dataset.autosaveUrl, { method: "POST", body: body(entry.fields, version()), credentials: "same-origin",
+                                        headers: { "X-Requested-With": "fetch", "Accept": "application/json" } })
+        .then(function (response) { return response.json(); })
+        .then(function (answer) {
+          if (!answer.ok) { text.textContent = answer.message || "Không khôi phục được."; return; }
+          dropLocal();
+          leaving = true;
+          window.location.reload();
+        })
+        .catch(function () { restore.disabled = false; text.textContent = "Chưa kết nối được máy chủ: thử lại sau."; });
+    });
+  }
 
   // Remember which tab was open, so that saving comes back to it.
   form.querySelectorAll("[data-tab]").forEach(function (button) {
@@ -157,4 +365,5 @@
   });
 
   recomputeAll();
+  offerLocalCopy();
 })();

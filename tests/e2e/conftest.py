@@ -43,3 +43,15 @@ def login(page, username, password="matkhau123"):
     page.fill("#id_password", password)
     page.click("button[type=submit]")
     page.wait_for_url("**/")
+
+
+def answer_next_dialog(page, accept=True):
+    """Answer the next confirm() of the page; returns the list that receives its message."""
+    seen = []
+
+    def answer(dialog):
+        seen.append(dialog.message)
+        dialog.accept() if accept else dialog.dismiss()
+
+    page.once("dialog", answer)
+    return seen

@@ -71,7 +71,10 @@ def test_officer_fills_checks_explains_and_submits(page):
     page.click("button[data-tab='II.08']")
     error_08 = cell(page, "II.08", "rows", 0, "c9").locator("xpath=..").locator(".cell-error")
     assert "chỉ nhập 1 (có tích hợp) hoặc 0" in error_08.inner_text()
-    assert not Report.objects.filter(unit__code="STC", period=period).exists()
+    # Kept as the working copy, marked "còn lỗi"; the report itself has no figures yet.
+    report = Report.objects.get(unit__code="STC", period=period)
+    assert report.has_errors and not report.revisions.exists()
+    assert "còn lỗi" in page.locator("h1 + div").inner_text()
 
     # Fix both; unbalance the first row: (3) ≠ (7) + (11).
     cell(page, "II.08", "rows", 0, "c9").fill("1")
@@ -86,6 +89,7 @@ def test_officer_fills_checks_explains_and_submits(page):
     assert "khác số đã giải quyết (7)" in warning.inner_text()
 
     # Submitting without an explanation is refused; with one, it goes through.
+    page.on("dialog", lambda dialog: dialog.accept())  # "Gửi báo cáo …?"
     page.click("button[value=submit]")
     page.wait_for_load_state()
     assert "chưa có giải trình" in page.content()

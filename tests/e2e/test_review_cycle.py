@@ -5,7 +5,7 @@ from django.core.management import call_command
 
 from reports.models import Report, ReportingPeriod
 
-from .conftest import login
+from .conftest import answer_next_dialog, login
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -35,6 +35,12 @@ def test_return_correct_resubmit_approve(page):
     page.goto(f"/bao-cao/{period.code}/STC/")
     page.click("button[data-tab='II.06a']")
     balance_every_row(page)
+    asked = answer_next_dialog(page, accept=False)  # "Gửi báo cáo" asks first: cancelled, nothing sent
+    page.click("button[value=submit]")
+    assert asked == [f"Gửi báo cáo {period.label} của Sở Tài chính tới Văn phòng UBND tỉnh? Sau khi gửi, "
+                     "báo cáo không sửa được nữa, trừ khi bị trả lại."]
+    assert not Report.objects.filter(unit__code="STC", period=period, status=Report.Status.SUBMITTED).exists()
+    answer_next_dialog(page)
     page.click("button[value=submit]")
     page.wait_for_load_state()
     assert "Đã gửi báo cáo" in page.content()
@@ -58,6 +64,7 @@ def test_return_correct_resubmit_approve(page):
     row = page.locator('table[data-form="II.06a"] tbody tr[data-row]').first
     row.locator('[name$="|c5"]').fill("12")
     row.locator('[name$="|c9"]').fill("10")
+    answer_next_dialog(page)
     page.click("button[value=submit]")
     page.wait_for_load_state()
     assert "Đã gửi báo cáo" in page.content()
@@ -70,9 +77,11 @@ def test_return_correct_resubmit_approve(page):
     page.click("button[data-tab='II.06a']")
     changed = page.locator('table[data-form="II.06a"] tbody tr[data-row]').first.locator("td.changed")
     assert changed.count() == 4  # (3), (5), (7), (9)
+    asked = answer_next_dialog(page)
     page.click("#review-actions button.btn-success")
     page.wait_for_load_state()
     assert "Đã duyệt báo cáo" in page.content()
+    assert asked and asked[0].startswith(f"Duyệt báo cáo {period.label} của Sở Tài chính?")
     assert Report.objects.get(unit__code="STC", period=period).status == Report.Status.APPROVED
 
     # The board and the consolidation show it.

@@ -74,24 +74,63 @@ def test_stale_save_is_refused_and_changes_nothing(stc_report, stc, period, offi
 
 
 @pytest.mark.django_db
-def test_validation_failure_writes_nothing(stc, period, officer_stc, good_forms):
+def test_a_save_with_errors_keeps_what_was_typed_as_the_working_copy(stc, period, officer_stc, good_forms):
     good_forms["II.08"]["rows"][0]["c3"] = "55%"
     good_forms["II.06a"]["rows"].append({"linh_vuc": "Tin học hóa", "c5": 1, "c12": 1})
-    with pytest.raises(services.ValidationFailed) as raised:
-        save_report(stc, period, good_forms, actor=officer_stc)
-    assert [e.code for e in raised.value.judgement.errors] == ["value.not_integer"]
-    assert "Còn 1 lỗi trong báo cáo: chưa lưu." in str(raised.value)
-    assert not Report.objects.exists()
+    report, judgement = services.report_save(
+        unit=stc, period=period, raw_forms=good_forms, narrative={"I.1": "Đã rà soát"},
+        explanations=[], actor=officer_stc, expected_version=0)
+    assert [e.code for e in judgement.errors] == ["value.not_integer"]
+    report.refresh_from_db()
+    assert report.has_errors and report.version == 1 and report.status == Report.Status.DRAFT
+    assert report.working_copy["forms"]["II.08"]["rows"][0]["c3"] == "55%"
+    assert report.working_copy["narrative"] == {"I.1": "Đã rà soát"}
+    # The report's own figures are untouched: no rows, no revision, no new lĩnh vực.
+    assert figures(report)["II.06a"]["rows"] == [] and not report.revisions.exists()
+    assert report.narrative == {}
     assert not LinhVuc.objects.filter(name="Tin học hóa").exists()
 
 
 @pytest.mark.django_db
-def test_validation_failure_keeps_the_saved_figures(stc_report, stc, period, officer_stc, good_forms):
+def test_a_save_with_errors_keeps_the_saved_figures(stc_report, stc, period, officer_stc, good_forms):
     good_forms["II.06a"]["rows"][0]["c5"] = "12,5"
-    with pytest.raises(services.ValidationFailed):
-        save_report(stc, period, good_forms, actor=officer_stc, version=1)
-    assert Report.objects.get(pk=stc_report.pk).version == 1
+    report, judgement = services.report_save(
+        unit=stc, period=period, raw_forms=good_forms, narrative={}, explanations=[], actor=officer_stc,
+        expected_version=1)
+    assert not judgement.ok
+    report.refresh_from_db()
+    assert report.version == 2 and report.has_errors and report.revisions.count() == 1
     assert figures(stc_report)["II.06a"]["rows"][0]["c5"] == 41
+    # Corrected and saved: the figures change, the working copy goes.
+    good_forms["II.06a"]["rows"][0]["c5"] = "42"
+    good_forms["II.06a"]["rows"][0]["c9"] = 13
+    save_report(stc, period, good_forms, actor=officer_stc, version=2)
+    report.refresh_from_db()
+    assert report.working_copy is None and not report.has_errors and report.revisions.count() == 2
+    assert figures(report)["II.06a"]["rows"][0]["c5"] == 42
+
+
+@pytest.mark.django_db
+def test_autosave_keeps_the_working_copy_only(stc_report, stc, period, officer_stc, good_forms):
+    good_forms["II.06a"]["rows"][0]["c5"] = "50"
+    report, judgement = services.report_autosave(
+        unit=stc, period=period, raw_forms=good_forms, narrative={}, explanations=[], actor=officer_stc,
+        expected_version=1)
+    assert judgement.ok
+    report.refresh_from_db()
+    assert report.version == 2 and report.working_copy["forms"]["II.06a"]["rows"][0]["c5"] == "50"
+    assert not report.has_errors and report.working_saved_at is not None
+    assert figures(report)["II.06a"]["rows"][0]["c5"] == 41 and report.revisions.count() == 1
+    # Same version check as a save: an autosave based on version 1 is now stale.
+    with pytest.raises(services.StaleReport):
+        services.report_autosave(unit=stc, period=period, raw_forms=good_forms, narrative={}, explanations=[],
+                                 actor=officer_stc, expected_version=1)
+    # A working copy must become the figures (Lưu nháp) before the report can be sent.
+    with pytest.raises(WorkflowError, match="còn thay đổi chưa lưu"):
+        services.report_submit(report=report, actor=officer_stc)
+    services.report_discard_working_copy(report=report, actor=officer_stc, expected_version=2)
+    report.refresh_from_db()
+    assert report.working_copy is None and report.version == 3
 
 
 @pytest.mark.django_db
