@@ -1,3 +1,5 @@
+import re
+
 from django import template
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
@@ -7,6 +9,9 @@ from ..forms_spec import CAP_LABELS, NHOM_LABELS
 from ..webforms import input_name
 
 register = template.Library()
+
+INVALID = ' aria-invalid="true"'
+TOOLS_CELL = '<td class="row-tools"></td>'  # the column of the "×" buttons, not printed
 
 
 @register.filter
@@ -42,6 +47,16 @@ def download_formats():
     return [("xlsx", "Excel"), ("docx", "Word"), ("pdf", "PDF"), ("json", "JSON")]
 
 
+def _note_id(name, kind):
+    """The id of the error or warning note under an input, for its aria-describedby."""
+    return f"{kind}-" + re.sub(r"[^A-Za-z0-9_-]", "-", name)
+
+
+def _described(notes):
+    """aria-describedby linking an input to the notes printed under it (`notes`: ids)."""
+    return f' aria-describedby="{" ".join(notes)}"' if notes else ""
+
+
 @register.simple_tag
 def report_row(table, row, editable):
     """One row of a biểu on the report page. Written in Python rather than as an included template:
@@ -52,6 +67,11 @@ def report_row(table, row, editable):
 def _row_html(table, row, editable):
     section = table.section
     form, key, index = table.form.code, section.key, row.index
+    # Screen readers hear the row with each cell: "Quản lý công sản, cột (4) Trực tuyến"
+    # (report_keys.js renames a row's cells when its label is typed).
+    row_name = row.label or (f"Dòng {row.number}" if row.number else "Dòng mới")
+    line = f"dòng {row.number}" if row.number else "dòng mới"
+    label_name = f"{escape(row_name)}, "
     out = [f'<tr data-row>\n  <td class="stt text-center" data-stt>{escape(row.number)}</td>\n  <td class="row-label">']
     if section.fixed_caps:
         out.append(escape(row.label))
@@ -65,29 +85,43 @@ def _row_html(table, row, editable):
             cap = "".join(
                 f'<option value="{code}"{" selected" if row.labels.get("cap") == code else ""}>{escape(text)}</option>'
                 for code, text in CAP_LABELS.items())
-            select = '<select class="form-select form-select-sm" name="{}" aria-label="{}">{}</select>'
-            out.append('<div class="d-flex gap-1 mb-1">'
-                       + select.format(input_name(form, key, index, "nhom"), "Nhóm", nhom)
-                       + select.format(input_name(form, key, index, "cap"), "Cấp", cap) + "</div>")
-        extra = ('list="catalogue" placeholder="Tên lĩnh vực"' if section.label_key == "linh_vuc"
-                 else 'placeholder="Tên cơ quan (Bộ, ngành)"')
+            select = '<select class="form-select form-select-sm" name="{}" aria-label="{}, {}">{}</select>'
+            out.append('<div class="d-flex gap-1 mb-1 row-selects">'
+                       + select.format(input_name(form, key, index, "nhom"), "Nhóm", line, nhom)
+                       + select.format(input_name(form, key, index, "cap"), "Cấp", line, cap) + "</div>")
+        if section.label_key == "linh_vuc":
+            extra, what = 'list="catalogue" placeholder="Tên lĩnh vực"', "Tên lĩnh vực"
+        else:
+            extra, what = 'placeholder="Tên cơ quan (Bộ, ngành)"', "Tên cơ quan"
+        name = input_name(form, key, index, section.label_key)
+        notes = [_note_id(name, "err") + f"-{n}" for n in range(len(row.errors))]
+        notes += [_note_id(name, "warn") + f"-{n}" for n in range(len(row.warnings))]
+        invalid = INVALID if row.errors else ""
         out.append(
             f'<input type="text" class="form-control form-control-sm{" is-invalid" if row.errors else ""}" data-label '
-            f'name="{input_name(form, key, index, section.label_key)}" value="{escape(row.label)}" {extra}>')
+            f'name="{name}" value="{escape(row.label)}" {extra} aria-label="{what}, {line}"'
+            f"{invalid}{_described(notes)}>")
     else:
         out.append(escape(row.label))
-    out += [f'<div class="cell-error text-danger small">{escape(m)}</div>' for m in row.errors]
-    out += [f'<div class="cell-warning small">⚠ {escape(m)}</div>' for m in row.warnings]
+    name = input_name(form, key, index, section.label_key)
+    out += [f'<div class="cell-error text-danger small" id="{_note_id(name, "err")}-{n}">{escape(m)}</div>'
+            for n, m in enumerate(row.errors)]
+    out += [f'<div class="cell-warning small" id="{_note_id(name, "warn")}-{n}">⚠ {escape(m)}</div>'
+            for n, m in enumerate(row.warnings)]
     out.append("</td>")
     for cell in row.cells:
         column = cell.column
         changed = (f' title="Lần gửi trước: {escape(vn_value(cell.previous))}" data-changed' if cell.changed else "")
-        notes = ""
+        name = input_name(form, key, index, cell.key)
+        notes, note_ids = "", []
         if cell.error:
             kind = "text-danger small text-start" if column.computed or not editable else "invalid-feedback d-block"
-            notes += f'<div class="cell-error {kind}">{escape(cell.error)}</div>'
+            note_ids.append(_note_id(name, "err"))
+            notes += f'<div class="cell-error {kind}" id="{note_ids[-1]}">{escape(cell.error)}</div>'
         if cell.warning:
-            notes += f'<div class="cell-warning small{" text-start" if column.computed else ""}">⚠ {escape(cell.warning)}</div>'
+            note_ids.append(_note_id(name, "warn"))
+            notes += (f'<div class="cell-warning small{" text-start" if column.computed else ""}" id="{note_ids[-1]}">'
+                      f"⚠ {escape(cell.warning)}</div>")
         if column.computed:
             state = " table-danger" if cell.error else " table-warning" if cell.warning else ""
             formula = (f'data-sum="{" ".join(f"c{n}" for n in column.sum_of)} "' if column.sum_of else
@@ -101,8 +135,10 @@ def _row_html(table, row, editable):
                 f'<td class="{"table-warning" if cell.warning else ""}{" changed" if cell.changed else ""}"{changed}>'
                 f'<input type="text" inputmode="numeric" autocomplete="off" '
                 f'class="form-control form-control-sm text-end{" is-invalid" if cell.error else ""}" '
-                f'name="{input_name(form, key, index, cell.key)}" value="{escape(value)}" data-col="{cell.key}" '
-                f'aria-label="Cột ({column.number}) {escape(column.label)}" title="({column.number}) {escape(column.counts)}">'
+                f'name="{name}" value="{escape(value)}" data-col="{cell.key}" '
+                f'aria-label="{label_name}cột ({column.number}) {escape(column.label)}" '
+                f'title="({column.number}) {escape(column.counts)}"'
+                f"{INVALID if cell.error else ''}{_described(note_ids)}>"
                 f"{notes}</td>")
         else:
             out.append(
@@ -110,8 +146,8 @@ def _row_html(table, row, editable):
                 f'<div class="text-end">{escape(cell.printed)}</div>{notes}</td>')
     if editable:
         remove = ('<button type="button" class="btn btn-sm btn-outline-danger" data-remove-row title="Xóa dòng này" '
-                  'aria-label="Xóa dòng">×</button>') if not section.fixed_caps else ""
-        out.append(f'<td class="text-center">{remove}</td>')
+                  f'aria-label="Xóa {line}">×</button>') if not section.fixed_caps else ""
+        out.append(f'<td class="text-center row-tools">{remove}</td>')
     out.append("</tr>")
     return "".join(out)
 
@@ -120,7 +156,7 @@ def _row_html(table, row, editable):
 def report_table(table, editable):
     """A section of a biểu on the report page: grouped headers, the column-number row, the rows,
     TỔNG CỘNG, and (editable) the button and the empty row that "Thêm dòng" copies."""
-    extra = "<th></th>" if editable else ""
+    extra = '<th class="row-tools"></th>' if editable else ""
     out = []
     if table.section.title:
         out.append(f'<h3 class="h6 mt-3">{escape(table.section.title)}</h3>')
@@ -129,12 +165,14 @@ def report_table(table, editable):
                f'data-form="{table.form.code}" data-section="{table.section.key}"><thead class="table-light">')
     for n, header in enumerate(table.header):
         cells = "".join(f'<th colspan="{c.colspan}" rowspan="{c.rowspan}">{escape(c.text)}</th>' for c in header)
-        spare = f'<th rowspan="{len(table.header)}"></th>' if editable and n == 0 else ""
+        spare = f'<th class="row-tools" rowspan="{len(table.header)}"></th>' if editable and n == 0 else ""
         out.append(f"<tr>{cells}{spare}</tr>")
     numbers = "".join(f"<th>{escape(number)}</th>" for number in table.numbers)
     out.append(f'<tr class="col-numbers">{numbers}{extra}</tr></thead><tbody>')
     for row in table.rows:
-        out += [f'<tr class="heading-{kind}"><td colspan="{table.width + 1}">{escape(text)}</td></tr>'
+        # The text in its own box, so that it can stay in view while the table scrolls sideways.
+        out += [f'<tr class="heading-{kind}"><td colspan="{table.width + 1}"><span class="heading-text">'
+                f"{escape(text)}</span></td></tr>"
                 for kind, text in row.heading]
         out.append(_row_html(table, row, editable))
     out.append('</tbody><tfoot><tr class="total-row"><td></td><td>TỔNG CỘNG</td>')
@@ -144,7 +182,7 @@ def report_table(table, editable):
         warning = f'<div class="cell-warning small text-start">⚠ {escape(cell.warning)}</div>' if cell.warning else ""
         out.append(f'<td class="text-end{" table-warning" if cell.warning else ""}" data-total="{cell.key}"{rate_attr}>'
                    f"<span data-value>{escape(cell.printed)}</span>{warning}</td>")
-    out.append(f"{'<td></td>' if editable else ''}</tr></tfoot></table></div>")
+    out.append(f"{TOOLS_CELL if editable else ''}</tr></tfoot></table></div>")
     if editable and table.blank_row:
         out.append('<button type="button" class="btn btn-sm btn-outline-primary mb-3" data-add-row>+ Thêm dòng</button>'
                    f"<template data-row-template>{_row_html(table, table.blank_row, editable)}</template>")
