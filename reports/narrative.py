@@ -21,11 +21,15 @@ SECTIONS = (
     ("I.10", "10. Nghiên cứu, đề xuất sáng kiến cải cách TTHC"),
     ("I.11", "11. Kiểm tra thực hiện kiểm soát TTHC"),
     ("I.12", "12. Nội dung khác"),
-    ("II", "II. ĐÁNH GIÁ CHUNG (1. Thuận lợi / Ưu điểm; 2. Khó khăn / Tồn tại, hạn chế)"),
+    ("II", "II. ĐÁNH GIÁ CHUNG"),
     ("III", "III. PHƯƠNG HƯỚNG, NHIỆM VỤ KỲ TIẾP THEO"),
     ("IV", "IV. KIẾN NGHỊ, ĐỀ XUẤT"),
 )
 KEYS = tuple(key for key, _ in SECTIONS)
+# What the form asks a section to say: help on the page, never printed in the document.
+HELP = {"II": "1. Thuận lợi / Ưu điểm; 2. Khó khăn / Tồn tại, hạn chế"}
+# What a section with neither generated sentences nor text prints, as real reports do.
+NOTHING = "Không có."
 
 
 def _attached(code):
@@ -47,7 +51,8 @@ def _i3(data):
 
 
 def _cap_c11(data, cap):
-    return next((row["c11"] for row in data["II.03b"]["dia_phuong"] if row.get("cap") == cap), 0)
+    """(11) of one level: summed over the rows of that level (one per unit in the province's data)."""
+    return sum(row["c11"] for row in data["II.03b"]["dia_phuong"] if row.get("cap") == cap)
 
 
 def _i6(data):

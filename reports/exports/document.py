@@ -22,8 +22,10 @@ class NarrativeSection:
 
     @property
     def lines(self):
-        """The paragraphs to print: the generated sentences first, then the officer's text."""
-        return [line.strip() for line in f"{self.generated}\n{self.text}".splitlines() if line.strip()]
+        """The paragraphs to print: the generated sentences first, then the officer's text, or
+        "Không có." when there is neither (a bare heading reads as a forgotten section)."""
+        lines = [line.strip() for line in f"{self.generated}\n{self.text}".splitlines() if line.strip()]
+        return lines or [narrative.NOTHING]
 
 
 def printed_value(cell):
@@ -74,8 +76,11 @@ class ExportDocument:
 
     @property
     def date_line(self):
+        """`Khánh Hòa, ngày 18 tháng 9 năm 2023`: Nghị định 30/2020 writes a leading zero only on
+        days 1 to 9 and on months 1 and 2 (`ngày 05 tháng 02`)."""
         d = self.day
-        return f"{self.place}, ngày {d.day:02d} tháng {d.month:02d} năm {d.year}"
+        month = f"{d.month:02d}" if d.month < 3 else str(d.month)
+        return f"{self.place}, ngày {d.day:02d} tháng {month} năm {d.year}"
 
 
 def _narrative(data, texts):

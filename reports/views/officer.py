@@ -122,9 +122,9 @@ def _page(request, unit, period, report, *, typed=None, version=None, status=200
         "active_tab": first_error_form or request.GET.get("tab") or "II.03b",
         "errors": [{"issue": issue, "target": error_target(issue)} for issue in judgement.errors],
         "warnings": warnings,
-        "unexplained": sum(1 for w in warnings if not w["text"]),
         "narrative_sections": [
-            {"key": key, "title": title, "text": narrative_texts.get(key, ""), "generated": generated.get(key)}
+            {"key": key, "title": title, "help": narrative.HELP.get(key, ""), "text": narrative_texts.get(key, ""),
+             "generated": generated.get(key)}
             for key, title in narrative.SECTIONS
         ],
         "catalogue": list(unit.linh_vuc.filter(is_active=True).values_list("name", flat=True)),

@@ -227,3 +227,54 @@ def test_province_document_has_a_block_per_unit(stc, skhdt, period, officer_stc,
     assert [r[2] for r in subtotals] == ["420", "420"]
     assert total_row(ii06a)[2] == "840"
     assert any(p.text.startswith("Tổng số hồ sơ tiếp nhận: 840 hồ sơ") for p in doc.paragraphs)
+
+
+def test_headings_print_the_outline_only_and_empty_sections_say_so(unit_docx):
+    texts = paragraph_texts(unit_docx)
+    assert "II. ĐÁNH GIÁ CHUNG" in texts
+    assert not any("Thuận lợi / Ưu điểm" in text for text in texts)  # the form's guidance stays on the page
+    i2 = texts.index("2. Thẩm định, thẩm tra TTHC quy định tại dự thảo văn bản QPPL")
+    assert texts[i2 + 1] == "Không có."
+    iv = texts.index("IV. KIẾN NGHỊ, ĐỀ XUẤT")
+    assert texts[iv + 1] == OFFICER_TEXT["IV"]  # a section with text prints its text, no "Không có."
+
+
+@pytest.mark.parametrize("day, printed", [
+    ((2023, 9, 18), "Khánh Hòa, ngày 18 tháng 9 năm 2023"),
+    ((2024, 2, 5), "Khánh Hòa, ngày 05 tháng 02 năm 2024"),
+    ((2024, 1, 31), "Khánh Hòa, ngày 31 tháng 01 năm 2024"),
+    ((2024, 12, 1), "Khánh Hòa, ngày 01 tháng 12 năm 2024"),
+])
+def test_date_line_follows_decree_30(report, day, printed):
+    from datetime import date
+
+    document = unit_document(report)
+    document.day = date(*day)
+    assert document.date_line == printed
+    header = cell_texts(open_docx(docx_export.render(document)).tables[0])
+    assert printed in header
+
+
+def test_province_sentences_take_every_units_figures(stc, skhdt, period, officer_stc, officer_skhdt, reviewer,
+                                                     good_forms):
+    """Mục 3 of the province adds every unit's cấp tỉnh/huyện/xã, as the consolidated II.03b does."""
+    import re
+
+    skhdt_forms = {**good_forms, "II.03b": {"trung_uong": [], "dia_phuong": [
+        {"cap": "tinh", "c11": 30}, {"cap": "huyen", "c11": 5}, {"cap": "xa", "c11": 2}]}}
+    from reports.models import Report
+
+    for unit, officer, forms in ((stc, officer_stc, good_forms), (skhdt, officer_skhdt, skhdt_forms)):
+        save_report(unit, period, forms, actor=officer)
+    Report.objects.update(status=Report.Status.APPROVED)
+    consolidated = consolidate(period)
+    totals = consolidated.totals["II.03b"]["dia_phuong"]
+    by_cap = {row["cap"]: 0 for row in good_forms["II.03b"]["dia_phuong"]}
+    for forms in (good_forms, skhdt_forms):
+        for row in forms["II.03b"]["dia_phuong"]:
+            by_cap[row["cap"]] += row.get("c11", 0)
+    i3 = next(p.generated for p in province_document(consolidated).narrative if p.key == "I.3")
+    figures = re.search(r"thẩm quyền giải quyết: ([\d.]+) \(cấp tỉnh: ([\d.]+), cấp huyện: ([\d.]+), "
+                        r"cấp xã: ([\d.]+)\)", i3).groups()
+    assert [int(f.replace(".", "")) for f in figures] == [totals["c11"], by_cap["tinh"], by_cap["huyen"], by_cap["xa"]]
+    assert by_cap["tinh"] == 36 and totals["c11"] == 47
