@@ -223,6 +223,10 @@ def _fraction(percentage):
 def _cell(sheet, row, column, value, font, alignment, border=True):
     cell = sheet.cell(row, column)
     cell.value = value
+    if isinstance(value, str) and value.startswith("="):
+        # openpyxl takes a text starting with "=" for a formula: a lĩnh vực "=HYPERLINK(…)" typed
+        # by someone must stay text in every workbook, never become a live formula.
+        cell.data_type = "s"
     cell.font, cell.alignment = font, alignment
     if border:
         cell.border = BORDER

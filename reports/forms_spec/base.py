@@ -26,6 +26,7 @@ class Rate:
     numerator: int
     denominator: int
     of_section: str
+    section_numeral: str = "I"  # how the form numbers `of_section` ("mục I")
 
 
 @dataclass(frozen=True)
@@ -55,7 +56,9 @@ class Column:
         if self.sum_of:
             return f"({self.number})=" + "+".join(f"({n})" for n in self.sum_of)
         if self.rate:
-            return f"({self.number})=({self.rate.numerator})/({self.rate.denominator})"
+            # The denominator is a column of another section: name it, or "(4)=(3)/(4)" reads as
+            # a column divided by itself.
+            return f"({self.number})=({self.rate.numerator})/({self.rate.denominator}) mục {self.rate.section_numeral}"
         return f"({self.number})"
 
 

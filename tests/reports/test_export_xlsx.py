@@ -378,3 +378,25 @@ def test_import_report_command_reads_xlsx(report, tmp_path):
     code, out, err = run("import_report", str(good), "--user", "stc")
     assert code == 0 and "Đã lưu báo cáo STC — Quý III năm 2023" in out
     assert Report.objects.get(pk=report.pk).version == 2
+
+
+@pytest.mark.parametrize("label", ['=HYPERLINK("http://evil.example/?x","Bấm")', "=cmd|' /C calc'!A0", "+1", "@SUM(A1)"])
+def test_a_label_that_looks_like_a_formula_is_written_as_text_and_uploads_back(stc, period, officer_stc, good_forms,
+                                                                                label):
+    good_forms["II.06a"]["rows"][0]["linh_vuc"] = label
+    good_forms["II.07b"]["rows"][0]["linh_vuc"] = label
+    good_forms["II.07b"]["bon_tai_cho"][0]["linh_vuc"] = label
+    report = save_report(stc, period, good_forms, actor=officer_stc)
+    data = xlsx.render(export_document.unit_document(report))
+    for sheet in workbook_of(data).worksheets:
+        formulas = [c.coordinate for row in sheet.iter_rows() for c in row if c.data_type == "f"]
+        assert formulas == [], f"{sheet.title}: {formulas}"
+    assert find(workbook_of(data)["II.06a"], label).data_type == "s"
+    result = services.report_import_xlsx(data=data, actor=officer_stc)
+    assert result.ok and result.saved
+    assert report_document(Report.objects.get())["forms"]["II.06a"]["rows"][0]["linh_vuc"] == label
+
+
+def test_the_rate_columns_name_the_section_they_divide_by(report):
+    sheet = unit_workbook(report)["II.07b"]
+    assert find(sheet, "(4)=(3)/(4) mục I") is not None and find(sheet, "(6)=(5)/(5) mục I") is not None
