@@ -15,6 +15,14 @@ class UnitAdmin(admin.ModelAdmin):
     list_filter = ["kind", "is_active"]
     search_fields = ["code", "name"]
     inlines = [LinhVucInline]
+    fieldsets = (
+        (None, {"fields": ["code", "name", "kind", "parent", "is_active"]}),
+        ("Văn bản báo cáo (mặc định khi in)", {
+            "description": "Thể thức theo Nghị định 30/2020/NĐ-CP: ký hiệu, cơ quan chủ quản, người ký, nơi nhận.",
+            "fields": ["ky_hieu", "parent_agency", "head_title", "signer_authority", "signer_title", "signer_name",
+                       "recipients"],
+        }),
+    )
 
     def has_delete_permission(self, request, obj=None):
         # A unit that has reports is deactivated, never deleted (the reports keep pointing at it).

@@ -27,6 +27,37 @@ class Unit(models.Model):
     )
     is_active = models.BooleanField("đang hoạt động", default=True)
 
+    # The unit's profile: how its documents are headed and signed (Nghị định 30/2020), the defaults
+    # of every report it exports. Blank fields take the usual value for the unit's kind.
+    class Authority(models.TextChoices):
+        DIRECT = "", "Người đứng đầu ký trực tiếp"
+        KT = "KT", "KT. (cấp phó ký thay)"
+        Q = "Q", "Q. (quyền)"
+        TL = "TL", "TL. (thừa lệnh)"
+        TUQ = "TUQ", "TUQ. (thừa ủy quyền)"
+        TM = "TM", "TM. Ủy ban nhân dân, người đứng đầu ký"
+        TM_KT = "TM_KT", "TM. Ủy ban nhân dân, KT. cấp phó ký thay"
+
+    ky_hieu = models.CharField(
+        "ký hiệu trên văn bản", max_length=30, blank=True,
+        help_text="Viết như trên văn bản, có dấu: SKHĐT, STC, UBND (in thành “Số: …/BC-SKHĐT”). Để trống: dùng mã đơn vị.",
+    )
+    parent_agency = models.CharField(
+        "cơ quan chủ quản", max_length=255, blank=True,
+        help_text="Dòng trên tên đơn vị ở góc trái, ví dụ UBND TỈNH KHÁNH HÒA. Để trống: theo loại đơn vị.",
+    )
+    head_title = models.CharField("chức vụ người đứng đầu", max_length=100, blank=True,
+                                  help_text="Ví dụ GIÁM ĐỐC, TRƯỞNG BAN, CHỦ TỊCH. Để trống: theo loại đơn vị.")
+    signer_authority = models.CharField("thẩm quyền ký", max_length=5, blank=True, choices=Authority.choices,
+                                        default=Authority.DIRECT)
+    signer_title = models.CharField("chức vụ người ký", max_length=100, blank=True,
+                                    help_text="Khi ký thay, thừa lệnh, thừa ủy quyền: ví dụ PHÓ GIÁM ĐỐC.")
+    signer_name = models.CharField("họ tên người ký", max_length=100, blank=True)
+    recipients = models.TextField(
+        "nơi nhận", blank=True,
+        help_text="Mỗi dòng một nơi nhận, ví dụ “Văn phòng UBND tỉnh (Phòng KSTTHC);” và “Lưu: VT, VP.”",
+    )
+
     objects = UnitQuerySet.as_manager()
 
     class Meta:
@@ -36,6 +67,32 @@ class Unit(models.Model):
 
     def __str__(self):
         return self.name
+
+    @property
+    def printed_ky_hieu(self):
+        return self.ky_hieu or self.code
+
+    @property
+    def printed_head_title(self):
+        return (self.head_title or ("GIÁM ĐỐC" if self.kind == self.Kind.SO else "CHỦ TỊCH")).upper()
+
+    def signature_lines(self):
+        """The lines above the signature, as Nghị định 30/2020 (Phụ lục I) prints them:
+        `KT. GIÁM ĐỐC` / `PHÓ GIÁM ĐỐC`, or `TM. ỦY BAN NHÂN DÂN` / `KT. CHỦ TỊCH` / `PHÓ CHỦ TỊCH`."""
+        head, signer, authority = self.printed_head_title, self.signer_title.upper(), self.signer_authority
+        if authority in ("KT", "TL", "TUQ"):
+            return [f"{authority}. {head}", signer or head]
+        if authority == "Q":
+            return [f"Q. {head}"]
+        if authority == "TM":
+            return ["TM. ỦY BAN NHÂN DÂN", head]
+        if authority == "TM_KT":
+            return ["TM. ỦY BAN NHÂN DÂN", f"KT. {head}", signer or f"PHÓ {head}"]
+        return [head]
+
+    def recipient_lines(self, default):
+        lines = [line.strip().lstrip("-").strip() for line in self.recipients.splitlines()]
+        return [line for line in lines if line] or list(default)
 
     @property
     def level(self):

@@ -53,7 +53,9 @@ class ExportDocument:
     place: str = ""
     day: date = field(default_factory=timezone.localdate)
     recipients: list = field(default_factory=list)  # Nơi nhận
-    signer_title: str = ""
+    signature: list = field(default_factory=list)  # lines above the signature: KT. GIÁM ĐỐC / PHÓ GIÁM ĐỐC
+    signer_name: str = ""  # printed under the space left for the signature and the seal
+    ky_hieu: str = ""  # in "Số: …/BC-<ký hiệu>", as the unit writes it (SKHĐT)
 
     @property
     def filename_stem(self):
@@ -98,15 +100,17 @@ def unit_document(report, data=None):
         kind="unit",
         period=report.period,
         agency=report.printed_unit_name,
-        parent_agency=f"UBND TỈNH {province.upper()}" if report.unit.kind == "so" else "",
+        parent_agency=report.unit.parent_agency or (f"UBND TỈNH {province.upper()}" if report.unit.kind == "so" else ""),
         receiving="Văn phòng UBND tỉnh",
         code=report.unit.code,
         forms=[FormExport(spec, build_tables(code, data[code], data[code])) for code, spec in FORMS.items()],
         narrative=_narrative(data, report.narrative),
         rates_06a=rates_06a(form_totals("II.06a", data["II.06a"])["rows"]),
         place=province,
-        recipients=["Văn phòng UBND tỉnh (Phòng Kiểm soát TTHC);", "Lưu: VT."],
-        signer_title="GIÁM ĐỐC" if report.unit.kind == "so" else "CHỦ TỊCH",
+        recipients=report.unit.recipient_lines(["Văn phòng UBND tỉnh (Phòng Kiểm soát TTHC);", "Lưu: VT."]),
+        signature=report.unit.signature_lines(),
+        signer_name=report.unit.signer_name,
+        ky_hieu=report.unit.printed_ky_hieu,
     )
 
 
@@ -129,5 +133,7 @@ def province_document(consolidated):
         rates_06a=consolidated.rates_06a,
         place=province,
         recipients=["Văn phòng Chính phủ (Cục Kiểm soát TTHC);", "Chủ tịch, các PCT UBND tỉnh;", "Lưu: VT, KSTT."],
-        signer_title="CHỦ TỊCH",
+        # Nghị định 30/2020, Phụ lục I: the province signs on behalf of its People's Committee.
+        signature=["TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH"],
+        ky_hieu="UBND",
     )

@@ -215,7 +215,7 @@ def _header_block(doc, document, section):
     _cell_text(nation, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", bold=True, size=12, align=CENTER)
     _para(nation, "Độc lập - Tự do - Hạnh phúc", bold=True, size=13, align=CENTER)
     _rule(nation, Mm(62), right_w)
-    number = _cell_text(table.cell(1, 0), f"Số:        /BC-{document.code}", size=13, align=CENTER)
+    number = _cell_text(table.cell(1, 0), f"Số:        /BC-{document.ky_hieu}", size=13, align=CENTER)
     number.paragraph_format.space_before = Pt(6)
     number.runs[0]._r.t_lst[0].set(qn("xml:space"), "preserve")  # the blank left for the number
     date = _cell_text(table.cell(1, 1), document.date_line, italic=True, size=14, align=CENTER)
@@ -262,8 +262,12 @@ def _signature(doc, document, section):
     label.paragraph_format.space_before = Pt(12)
     for name in document.recipients:
         _para(recipients, f"- {name}", size=11)
-    _cell_text(signer, document.signer_title, bold=True, size=14, align=CENTER).paragraph_format.space_before = Pt(12)
-    _para(signer, "(Ký, ghi rõ họ tên, đóng dấu)", italic=True, size=13, align=CENTER)
+    first, *others = document.signature
+    _cell_text(signer, first, bold=True, size=14, align=CENTER).paragraph_format.space_before = Pt(12)
+    for line in others:
+        _para(signer, line, bold=True, size=14, align=CENTER)
+    # The space for the signature and the seal, then the signer's name (blank: written by hand).
+    _para(signer, document.signer_name, bold=True, size=14, align=CENTER, before=72)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -119,7 +119,7 @@ def test_header_block_title_and_signature(unit_docx):
     assert label.text == "Nơi nhận:" and label.bold and label.italic
     assert [p.text for p in recipients.paragraphs[1:]] == ["- Văn phòng UBND tỉnh (Phòng Kiểm soát TTHC);", "- Lưu: VT."]
     assert all(p.runs[0].font.size.pt == 11 for p in recipients.paragraphs[1:])
-    assert signer.text.splitlines() == ["GIÁM ĐỐC", "(Ký, ghi rõ họ tên, đóng dấu)"]
+    assert signer.text.split() == ["GIÁM", "ĐỐC"]  # no placeholder: the space is for the signature
 
 
 def test_narrative_outline_generated_sentences_and_officer_text(unit_docx, report):
@@ -278,3 +278,43 @@ def test_province_sentences_take_every_units_figures(stc, skhdt, period, officer
                         r"cấp xã: ([\d.]+)\)", i3).groups()
     assert [int(f.replace(".", "")) for f in figures] == [totals["c11"], by_cap["tinh"], by_cap["huyen"], by_cap["xa"]]
     assert by_cap["tinh"] == 36 and totals["c11"] == 47
+
+
+def test_the_units_profile_heads_and_signs_the_document(report):
+    unit = report.unit
+    unit.ky_hieu, unit.signer_authority, unit.signer_title = "SKHĐT", "KT", "Phó Giám đốc"
+    unit.signer_name, unit.recipients = "Đoàn Văn Mẫu", "- Văn phòng UBND tỉnh (Phòng KSTTHC);\n- Lưu: VT, VP."
+    unit.save()
+    report.refresh_from_db()
+    doc = open_docx(docx_export.render(unit_document(report)))
+    assert cell_texts(doc.tables[0])[2].endswith("/BC-SKHĐT")
+    recipients, signer = doc.tables[1].cell(0, 0), doc.tables[1].cell(0, 1)
+    assert [p.text for p in recipients.paragraphs[1:]] == ["- Văn phòng UBND tỉnh (Phòng KSTTHC);", "- Lưu: VT, VP."]
+    lines = [p.text for p in signer.paragraphs]
+    assert lines == ["KT. GIÁM ĐỐC", "PHÓ GIÁM ĐỐC", "Đoàn Văn Mẫu"]
+    assert all(run.bold for p in signer.paragraphs for run in p.runs)
+    assert signer.paragraphs[2].paragraph_format.space_before.pt >= 60  # room for the signature and seal
+
+
+@pytest.mark.parametrize("authority, kind, expected", [
+    ("", "so", ["GIÁM ĐỐC"]),
+    ("Q", "so", ["Q. GIÁM ĐỐC"]),
+    ("TL", "so", ["TL. GIÁM ĐỐC", "CHÁNH VĂN PHÒNG"]),
+    ("TM", "xa", ["TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH"]),
+    ("TM_KT", "xa", ["TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH"]),
+])
+def test_signature_lines_follow_decree_30(authority, kind, expected):
+    from units.models import Unit
+
+    title = "Chánh Văn phòng" if authority == "TL" else ""
+    assert Unit(kind=kind, signer_authority=authority, signer_title=title).signature_lines() == expected
+
+
+def test_the_province_signs_on_behalf_of_its_peoples_committee(stc, period, officer_stc, good_forms):
+    from reports.models import Report
+
+    save_report(stc, period, good_forms, actor=officer_stc)
+    Report.objects.update(status=Report.Status.APPROVED)
+    doc = open_docx(docx_export.render(province_document(consolidate(period))))
+    signer = doc.tables[1].cell(0, 1)
+    assert [p.text for p in signer.paragraphs if p.text] == ["TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH"]

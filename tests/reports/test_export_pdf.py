@@ -66,12 +66,13 @@ def test_vietnamese_text_and_numbers_read_back(unit_pdf):
         "UBND TỈNH KHÁNH HÒA", "SỞ TÀI CHÍNH", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc",
         "BÁO CÁO", "I. TÌNH HÌNH, KẾT QUẢ KIỂM SOÁT THỦ TỤC HÀNH CHÍNH", "6. Tình hình, kết quả giải quyết TTHC",
         "Tổng số hồ sơ tiếp nhận: 2.718 hồ sơ", "tỷ lệ giải quyết đúng hạn và trước hạn: 100,00%",
-        OFFICER_TEXT["I.1"], "Nơi nhận:", "GIÁM ĐỐC", "(Ký, ghi rõ họ tên, đóng dấu)",
+        OFFICER_TEXT["I.1"], "Nơi nhận:", "GIÁM ĐỐC",
         "Biểu số II.06a/VPCP/KSTT", "Kỳ báo cáo: Quý III năm 2023", "Đơn vị tính: Số hồ sơ TTHC",
         "Quản lý công sản", 'KẾT QUẢ THỰC HIỆN "4 TẠI CHỖ"', "33,33%",
     ):
         assert expected in text, expected
     assert re.search(r"Số: +/BC-STC", text)
+    assert "(Ký, ghi rõ họ tên, đóng dấu)" not in text  # a placeholder is not for the signed document
     assert re.search(r"TỔNG CỘNG 2.718 2.377 339 2 2.717 1.030 1.687 0 1 1 0", text)
 
 

@@ -71,7 +71,11 @@ class Command(BaseCommand):
 def load_units():
     created_count = 0
     for code, name, kind, linh_vuc in demo.UNITS:
-        unit, created = Unit.objects.get_or_create(code=code, defaults={"name": name, "kind": kind})
+        authority, head, title, signer = demo.SIGNERS.get(code, ("", "", "", ""))
+        unit, created = Unit.objects.get_or_create(code=code, defaults={
+            "name": name, "kind": kind, "ky_hieu": demo.ky_hieu(code, name, kind), "head_title": head,
+            "signer_authority": authority, "signer_title": title, "signer_name": signer,
+        })
         created_count += created
         for order, lv_name in enumerate(linh_vuc):
             LinhVuc.objects.get_or_create(unit=unit, name=lv_name, defaults={"order": order})
