@@ -20,7 +20,7 @@ class UnitAdmin(admin.ModelAdmin):
         ("Văn bản báo cáo (mặc định khi in)", {
             "description": "Thể thức theo Nghị định 30/2020/NĐ-CP: ký hiệu, cơ quan chủ quản, người ký, nơi nhận.",
             "fields": ["ky_hieu", "parent_agency", "head_title", "signer_authority", "signer_title", "signer_name",
-                       "recipients"],
+                       "noi_nhan"],
         }),
     )
 

@@ -53,7 +53,7 @@ class Unit(models.Model):
     signer_title = models.CharField("chức vụ người ký", max_length=100, blank=True,
                                     help_text="Khi ký thay, thừa lệnh, thừa ủy quyền: ví dụ PHÓ GIÁM ĐỐC.")
     signer_name = models.CharField("họ tên người ký", max_length=100, blank=True)
-    recipients = models.TextField(
+    noi_nhan = models.TextField(
         "nơi nhận", blank=True,
         help_text="Mỗi dòng một nơi nhận, ví dụ “Văn phòng UBND tỉnh (Phòng KSTTHC);” và “Lưu: VT, VP.”",
     )
@@ -91,7 +91,7 @@ class Unit(models.Model):
         return [head]
 
     def recipient_lines(self, default):
-        lines = [line.strip().lstrip("-").strip() for line in self.recipients.splitlines()]
+        lines = [line.strip().lstrip("-").strip() for line in self.noi_nhan.splitlines()]
         return [line for line in lines if line] or list(default)
 
     @property

@@ -283,7 +283,7 @@ def test_province_sentences_take_every_units_figures(stc, skhdt, period, officer
 def test_the_units_profile_heads_and_signs_the_document(report):
     unit = report.unit
     unit.ky_hieu, unit.signer_authority, unit.signer_title = "SKHĐT", "KT", "Phó Giám đốc"
-    unit.signer_name, unit.recipients = "Đoàn Văn Mẫu", "- Văn phòng UBND tỉnh (Phòng KSTTHC);\n- Lưu: VT, VP."
+    unit.signer_name, unit.noi_nhan = "Đoàn Văn Mẫu", "- Văn phòng UBND tỉnh (Phòng KSTTHC);\n- Lưu: VT, VP."
     unit.save()
     report.refresh_from_db()
     doc = open_docx(docx_export.render(unit_document(report)))

@@ -27,7 +27,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddField(
             model_name='unit',
-            name='recipients',
+            name='noi_nhan',
             field=models.TextField(blank=True, help_text='Mỗi dòng một nơi nhận, ví dụ “Văn phòng UBND tỉnh (Phòng KSTTHC);” và “Lưu: VT, VP.”', verbose_name='nơi nhận'),
         ),
         migrations.AddField(
