@@ -67,6 +67,8 @@ class Report(models.Model):
     version = models.PositiveIntegerField("phiên bản", default=0)
     narrative = models.JSONField("nội dung báo cáo", default=dict, blank=True)
     explanations = models.JSONField("giải trình cảnh báo", default=list, blank=True)
+    # Số, ngày ban hành, trích yếu, kính gửi, mở đầu, câu kết, nơi nhận, người ký (document_meta.py).
+    document_meta = models.JSONField("thông tin văn bản", default=dict, blank=True)
     # How many warnings the saved figures raise (one per row and rule), for the status board.
     warning_count = models.PositiveSmallIntegerField("số cảnh báo", default=0)
     # The unit's name as printed when submitted: renaming the unit later does not rewrite it.

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from units.models import LinhVuc
 
-from . import notifications, periods, selectors
+from . import document_meta, notifications, periods, selectors
 from .forms_spec import FORMS, all_sections
 from .interchange import report_document
 from .models import LABEL_FIELDS, ROW_MODELS, Report, ReportingPeriod, Revision, Transition
@@ -195,7 +195,7 @@ def _report_for_write(unit, period, actor, expected_version):
     return report
 
 
-def typed_copy(raw_forms, narrative, explanations):
+def typed_copy(raw_forms, narrative, explanations, meta=None):
     """What the officer typed, as the working copy keeps it: the cells as typed (judged again when
     the page is opened: an unknown column stays an error), the narrative, the explanations —
     cleaned of control characters."""
@@ -211,6 +211,7 @@ def typed_copy(raw_forms, narrative, explanations):
             ]
     return {
         "forms": forms,
+        "meta": document_meta.clean(meta or {}),
         "narrative": clean_narrative(narrative or {}),
         "explanations": [
             {"code": e.get("code"), "form": e.get("form"), "section": e.get("section"), "row": e.get("row"),
@@ -228,7 +229,7 @@ def _keep_working_copy(report, copy, judgement):
 
 
 def report_save(*, unit, period, raw_forms, narrative, explanations, actor, expected_version,
-                extend_catalogue=True):
+                extend_catalogue=True, meta=None):
     """“Lưu nháp”: a draft keeps exactly what was typed, valid or not.
 
     Valid figures become the report's figures (rows, a revision) and the working copy is dropped.
@@ -237,19 +238,22 @@ def report_save(*, unit, period, raw_forms, narrative, explanations, actor, expe
     Refused when the report is not editable, or when someone saved since `expected_version`
     (StaleReport). Returns (report, judgement); `judgement.ok` tells which of the two happened.
     A lĩnh vực typed on the page joins the unit's catalogue unless `extend_catalogue` is false.
+    `meta` (the document's số, ngày, người ký …) is kept as it is when None (an import).
     """
     with transaction.atomic():
         report = _report_for_write(unit, period, actor, expected_version)
-        copy = typed_copy(raw_forms, narrative, explanations)  # judged as it would be kept
+        copy = typed_copy(raw_forms, narrative, explanations, meta)  # judged as it would be kept
         judgement = judge(unit=unit, period=period, raw_forms=copy["forms"])
         if not judgement.ok:
             _keep_working_copy(report, copy, judgement)
             return report, judgement
         report.narrative = clean_narrative(narrative)
+        if meta is not None:
+            report.document_meta = copy["meta"]
         report.explanations = match_explanations(judgement.warnings, explanations)
         report.warning_count = len({w.explanation_key for w in judgement.warnings})
         report.working_copy, report.working_saved_at, report.has_errors = None, None, False
-        report.save(update_fields=["narrative", "explanations", "warning_count", "working_copy",
+        report.save(update_fields=["narrative", "document_meta", "explanations", "warning_count", "working_copy",
                                    "working_saved_at", "has_errors", "updated_by", "updated_at"])
         _write_rows(report, judgement.data)
         if extend_catalogue:
@@ -259,13 +263,13 @@ def report_save(*, unit, period, raw_forms, narrative, explanations, actor, expe
     return report, judgement
 
 
-def report_autosave(*, unit, period, raw_forms, narrative, explanations, actor, expected_version):
+def report_autosave(*, unit, period, raw_forms, narrative, explanations, actor, expected_version, meta=None):
     """Autosave: keep what is on the page as the working copy, valid or not, without touching the
     report's figures (they change on “Lưu nháp”). The same version check as a save, so that an
     autosave never overwrites a newer save by someone else. Returns (report, judgement)."""
     with transaction.atomic():
         report = _report_for_write(unit, period, actor, expected_version)
-        copy = typed_copy(raw_forms, narrative, explanations)
+        copy = typed_copy(raw_forms, narrative, explanations, meta)
         judgement = judge(unit=unit, period=period, raw_forms=copy["forms"])
         _keep_working_copy(report, copy, judgement)
     return report, judgement

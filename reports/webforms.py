@@ -5,6 +5,7 @@ their index, so a row added in the browser comes last and a removed one simply d
 """
 from django import forms
 
+from .document_meta import KEYS as META_KEYS
 from .forms_spec import FORMS
 from .narrative import KEYS as NARRATIVE_KEYS
 
@@ -47,6 +48,10 @@ def forms_from_post(post):
     for (form_code, section_key), by_index in rows.items():
         raw[form_code][section_key] = [by_index[i] for i in sorted(by_index)]
     return raw
+
+
+def meta_from_post(post):
+    return {key: post.get(f"meta{SEP}{key}", "") for key in META_KEYS}
 
 
 def narrative_from_post(post):

@@ -6,7 +6,7 @@ from datetime import date
 from django.conf import settings
 from django.utils import timezone
 
-from .. import narrative
+from .. import document_meta, narrative
 from ..compute import form_totals, rates_06a
 from ..forms_spec import FORMS
 from ..selectors import report_forms
@@ -56,6 +56,12 @@ class ExportDocument:
     signature: list = field(default_factory=list)  # lines above the signature: KT. GIÁM ĐỐC / PHÓ GIÁM ĐỐC
     signer_name: str = ""  # printed under the space left for the signature and the seal
     ky_hieu: str = ""  # in "Số: …/BC-<ký hiệu>", as the unit writes it (SKHĐT)
+    number: str = ""  # the number given by the clerk's register; blank: left for it
+    summary_text: str = ""  # trích yếu, when the report gives its own
+    kinh_gui: str = ""
+    opening: str = ""  # the căn cứ paragraph before the narrative
+    closing: str = ""  # the last sentence, ending "./."
+    attachments: list = field(default_factory=list)  # Hồ sơ kèm theo: the biểu
 
     @property
     def filename_stem(self):
@@ -66,8 +72,15 @@ class ExportDocument:
         return "BÁO CÁO"
 
     @property
+    def number_line(self):
+        """`Số: 12/BC-STC`, or `Số:       /BC-STC` with room for the number."""
+        return f"Số: {self.number}/BC-{self.ky_hieu}" if self.number else f"Số:        /BC-{self.ky_hieu}"
+
+    @property
     def summary(self):
         """The line under BÁO CÁO."""
+        if self.summary_text:
+            return self.summary_text
         who = "" if self.kind == "unit" else f" trên địa bàn tỉnh {settings.PROVINCE_NAME}"
         label = self.period.label
         return (
@@ -92,9 +105,11 @@ def _narrative(data, texts):
 
 def unit_document(report, data=None):
     """The document of a unit's report: its saved figures, or `data` (the blank forms of a report
-    not saved yet). A working copy is never printed."""
+    not saved yet), with the document's fields as the report holds them (document_meta.py). A
+    working copy is never printed."""
     if data is None:
         data = report_forms(report)
+    meta = document_meta.effective(report)
     province = settings.PROVINCE_NAME
     return ExportDocument(
         kind="unit",
@@ -107,10 +122,17 @@ def unit_document(report, data=None):
         narrative=_narrative(data, report.narrative),
         rates_06a=rates_06a(form_totals("II.06a", data["II.06a"])["rows"]),
         place=province,
-        recipients=report.unit.recipient_lines(["Văn phòng UBND tỉnh (Phòng Kiểm soát TTHC);", "Lưu: VT."]),
+        day=document_meta.issue_date(report),
+        recipients=[line.strip().lstrip("-").strip() for line in meta["noi_nhan"].splitlines() if line.strip()],
         signature=report.unit.signature_lines(),
-        signer_name=report.unit.signer_name,
+        signer_name=meta["nguoi_ky"],
         ky_hieu=report.unit.printed_ky_hieu,
+        number=meta["so"],
+        summary_text=meta["trich_yeu"],
+        kinh_gui=meta["kinh_gui"],
+        opening=meta["mo_dau"],
+        closing=meta["ket_thuc"],
+        attachments=[f"Biểu số {spec.number}" for spec in FORMS.values()],
     )
 
 

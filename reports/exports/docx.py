@@ -215,7 +215,7 @@ def _header_block(doc, document, section):
     _cell_text(nation, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", bold=True, size=12, align=CENTER)
     _para(nation, "Độc lập - Tự do - Hạnh phúc", bold=True, size=13, align=CENTER)
     _rule(nation, Mm(62), right_w)
-    number = _cell_text(table.cell(1, 0), f"Số:        /BC-{document.ky_hieu}", size=13, align=CENTER)
+    number = _cell_text(table.cell(1, 0), document.number_line, size=13, align=CENTER)
     number.paragraph_format.space_before = Pt(6)
     number.runs[0]._r.t_lst[0].set(qn("xml:space"), "preserve")  # the blank left for the number
     date = _cell_text(table.cell(1, 1), document.date_line, italic=True, size=14, align=CENTER)
@@ -226,6 +226,10 @@ def _title(doc, document):
     _para(doc, document.title, bold=True, align=CENTER, before=18)
     summary = _para(doc, document.summary, bold=True, align=CENTER, after=12)
     summary.paragraph_format.keep_with_next = True
+    if document.kinh_gui:
+        _para(doc, f"Kính gửi: {document.kinh_gui}", align=CENTER, after=12)
+    if document.opening:
+        _body(doc, document.opening)
 
 
 def _body(doc, text):
@@ -248,6 +252,10 @@ def _narrative(doc, document):
             heading.paragraph_format.space_before = Pt(6)
         for line in part.lines:
             _body(doc, line)
+    if document.closing:
+        _body(doc, document.closing)
+    if document.attachments:
+        _body(doc, "Hồ sơ kèm theo: " + "; ".join(document.attachments) + ".").runs[0].italic = True
 
 
 def _signature(doc, document, section):

@@ -1,5 +1,6 @@
 """The officer's pages: home, the report page (four biểu, narrative, warnings), uploads and downloads."""
 import json
+from datetime import date
 
 from django.conf import settings
 from django.contrib import messages
@@ -9,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
-from .. import exports, narrative, selectors, services
+from .. import document_meta, exports, narrative, selectors, services
 from ..compute import form_totals, rates_06a
 from ..diff import changed_cells, diff_documents
 from ..exports import xlsx
@@ -25,6 +26,7 @@ from ..webforms import (
     explanation_name,
     explanations_from_post,
     forms_from_post,
+    meta_from_post,
     narrative_from_post,
 )
 from ..workflow import S, WorkflowError, can_transition
@@ -82,6 +84,7 @@ def _page(request, unit, period, report, *, typed=None, version=None, status=200
         raw_forms = typed["forms"]
         judgement = services.judge(unit=unit, period=period, raw_forms=raw_forms)
         narrative_texts, explanations = typed["narrative"], typed["explanations"]
+        meta = typed.get("meta") or {}
     else:
         data = selectors.report_forms(report) if report else selectors.initial_forms(unit, period)
         judgement = services.judge(unit=unit, period=period, raw_forms=data)
@@ -90,6 +93,7 @@ def _page(request, unit, period, report, *, typed=None, version=None, status=200
         raw_forms = judgement.data
         narrative_texts = report.narrative if report else {}
         explanations = report.explanations if report else []
+        meta = report.document_meta if report else {}
     issues = judgement.errors + judgement.warnings
     explained = {(e["code"], e["form"], e.get("section"), e.get("row")): e["text"] for e in explanations}
     warnings, seen = [], set()
@@ -127,6 +131,7 @@ def _page(request, unit, period, report, *, typed=None, version=None, status=200
              "generated": generated.get(key)}
             for key, title in narrative.SECTIONS
         ],
+        "meta_fields": _meta_fields(unit, period, report, meta),
         "catalogue": list(unit.linh_vuc.filter(is_active=True).values_list("name", flat=True)),
         "nhom_choices": [(code, text) for code, text in NHOM_LABELS.items()],
         "cap_choices": [(code, text) for code, text in CAP_LABELS.items()],
@@ -138,6 +143,23 @@ def _page(request, unit, period, report, *, typed=None, version=None, status=200
         "changes_since": base,
     }
     return render(request, "reports/report.html", context, status=status)
+
+
+def _meta_fields(unit, period, report, meta):
+    """The document's fields on the page: texts pre-filled with their defaults (to be edited),
+    the number, the date and the names blank with the default as a hint."""
+    defaults = document_meta.defaults(unit, period, report.printed_unit_name if report else None)
+    fields = []
+    for key, label, widget in document_meta.FIELDS:
+        prefilled = widget == "textarea"
+        value = meta.get(key) or (defaults[key] if prefilled else "")
+        hint = {"so": "Để trống nếu văn thư ghi số sau khi ký",
+                "ngay": "Để trống: ngày gửi báo cáo",
+                "kinh_gui": "Ví dụ: Văn phòng UBND tỉnh",
+                "nguoi_ky": defaults["nguoi_ky"] or "Để trống: ký và ghi tên bằng tay"}.get(key, "")
+        shown = f"{date.fromisoformat(value):%d/%m/%Y}" if widget == "date" and value else value
+        fields.append({"key": key, "label": label, "widget": widget, "value": value, "shown": shown, "hint": hint})
+    return fields
 
 
 def _review_actions(user, report):
@@ -163,7 +185,7 @@ def _changes_since_last_submission(report):
 
 def _typed(request):
     return {"forms": forms_from_post(request.POST), "narrative": narrative_from_post(request.POST),
-            "explanations": explanations_from_post(request.POST)}
+            "explanations": explanations_from_post(request.POST), "meta": meta_from_post(request.POST)}
 
 
 def _posted_version(request):
@@ -175,7 +197,7 @@ def _posted_version(request):
 
 def _save_kwargs(request, unit, period, typed):
     return {"unit": unit, "period": period, "raw_forms": typed["forms"], "narrative": typed["narrative"],
-            "explanations": typed["explanations"], "actor": request.user,
+            "explanations": typed["explanations"], "meta": typed["meta"], "actor": request.user,
             "expected_version": _posted_version(request)}
 
 
