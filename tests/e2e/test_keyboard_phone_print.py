@@ -155,9 +155,10 @@ def test_print_shows_every_biểu_and_the_full_narrative_without_controls(page, 
     assert not page.get_by_role("button", name="Lưu nháp").is_visible()
     assert not page.locator("[data-add-row]").first.is_visible()
     assert not page.locator("#report-form .nav-tabs").is_visible()
-    panes = page.locator(".tab-pane")
+    panes = page.locator(".tab-pane:not(#tab-document)")  # the four biểu, the narrative, the warnings
     assert panes.count() == 6
     assert all(panes.nth(i).is_visible() for i in range(panes.count()))
+    assert not page.locator("#tab-document").is_visible()  # the document's fields are printed by the export
     assert page.locator("#narrative-1 + .print-text").inner_text() == text
     assert not page.locator("#narrative-1").is_visible()
     assert Report.objects.get(pk=stc_report.pk).version == stc_report.version
