@@ -20,6 +20,7 @@ FIELDS = (
 )
 KEYS = tuple(key for key, _, _ in FIELDS)
 MAX_LENGTH = 2000
+NOI_NHAN = "Văn phòng UBND tỉnh (Phòng Kiểm soát TTHC);\nLưu: VT."  # when the unit's profile has none
 
 
 def clean(meta):
@@ -42,23 +43,34 @@ def _phrase(period):
     return label[0].lower() + label[1:]
 
 
+def trich_yeu(period, where=""):
+    """The usual line under BÁO CÁO; `where` is " trên địa bàn tỉnh …" for the province."""
+    return (
+        "Tình hình, kết quả thực hiện công tác kiểm soát thủ tục hành chính, triển khai cơ chế một cửa, "
+        f"một cửa liên thông và thực hiện thủ tục hành chính trên môi trường điện tử{where} {_phrase(period)}"
+    )
+
+
+def recipient_lines(text):
+    """Nơi nhận as typed (one a line, with or without the leading "- ") → the lines to print."""
+    lines = [line.strip().lstrip("-").strip() for line in text.splitlines()]
+    return [line for line in lines if line]
+
+
 def defaults(unit, period, unit_name=None):
     """What a blank field prints for this unit and period."""
     name = unit_name or unit.name
     return {
         "so": "",
         "ngay": "",
-        "trich_yeu": (
-            "Tình hình, kết quả thực hiện công tác kiểm soát thủ tục hành chính, triển khai cơ chế một cửa, "
-            "một cửa liên thông và thực hiện thủ tục hành chính trên môi trường điện tử " + _phrase(period)
-        ),
+        "trich_yeu": trich_yeu(period),
         "kinh_gui": "",
         "mo_dau": (
             "Thực hiện Thông tư số 01/2020/TT-VPCP của Văn phòng Chính phủ và chế độ báo cáo định kỳ về công "
             f"tác kiểm soát thủ tục hành chính, {name} báo cáo kết quả thực hiện {_phrase(period)} như sau:"
         ),
         "ket_thuc": f"Trên đây là báo cáo {_phrase(period)} của {name}, kính gửi Văn phòng UBND tỉnh tổng hợp./.",
-        "noi_nhan": "\n".join(unit.recipient_lines(["Văn phòng UBND tỉnh (Phòng Kiểm soát TTHC);", "Lưu: VT."])),
+        "noi_nhan": "\n".join(recipient_lines(unit.noi_nhan)) or NOI_NHAN,
         "nguoi_ky": unit.signer_name,
     }
 

@@ -221,11 +221,19 @@ def typed_copy(raw_forms, narrative, explanations, meta=None):
     }
 
 
-def _keep_working_copy(report, copy, judgement):
+WORKING_COPY_FIELDS = ["working_copy", "working_saved_at", "has_errors", "updated_by", "updated_at"]
+
+
+def _set_working_copy(report, copy=None, has_errors=False):
+    """Keep `copy` as the report's working copy, or drop it (None); the caller saves."""
     report.working_copy = copy
-    report.working_saved_at = timezone.now()
-    report.has_errors = not judgement.ok
-    report.save(update_fields=["working_copy", "working_saved_at", "has_errors", "updated_by", "updated_at"])
+    report.working_saved_at = timezone.now() if copy is not None else None
+    report.has_errors = has_errors
+
+
+def _keep_working_copy(report, copy, judgement):
+    _set_working_copy(report, copy, has_errors=not judgement.ok)
+    report.save(update_fields=WORKING_COPY_FIELDS)
 
 
 def report_save(*, unit, period, raw_forms, narrative, explanations, actor, expected_version,
@@ -252,9 +260,9 @@ def report_save(*, unit, period, raw_forms, narrative, explanations, actor, expe
             report.document_meta = copy["meta"]
         report.explanations = match_explanations(judgement.warnings, explanations)
         report.warning_count = len({w.explanation_key for w in judgement.warnings})
-        report.working_copy, report.working_saved_at, report.has_errors = None, None, False
-        report.save(update_fields=["narrative", "document_meta", "explanations", "warning_count", "working_copy",
-                                   "working_saved_at", "has_errors", "updated_by", "updated_at"])
+        _set_working_copy(report)
+        report.save(update_fields=["narrative", "document_meta", "explanations", "warning_count",
+                                   *WORKING_COPY_FIELDS])
         _write_rows(report, judgement.data)
         if extend_catalogue:
             _extend_catalogue(unit, judgement.data)
@@ -279,8 +287,8 @@ def report_discard_working_copy(*, report, actor, expected_version):
     """Drop the working copy: the page shows the report's saved figures again."""
     with transaction.atomic():
         report = _report_for_write(report.unit, report.period, actor, expected_version)
-        report.working_copy, report.working_saved_at, report.has_errors = None, None, False
-        report.save(update_fields=["working_copy", "working_saved_at", "has_errors", "updated_by", "updated_at"])
+        _set_working_copy(report)
+        report.save(update_fields=WORKING_COPY_FIELDS)
     return report
 
 

@@ -90,10 +90,6 @@ class Unit(models.Model):
             return ["TM. ỦY BAN NHÂN DÂN", f"KT. {head}", signer or f"PHÓ {head}"]
         return [head]
 
-    def recipient_lines(self, default):
-        lines = [line.strip().lstrip("-").strip() for line in self.noi_nhan.splitlines()]
-        return [line for line in lines if line] or list(default)
-
     @property
     def level(self):
         """The administrative level (cấp) at which the unit resolves TTHC."""

@@ -57,7 +57,7 @@ class ExportDocument:
     signer_name: str = ""  # printed under the space left for the signature and the seal
     ky_hieu: str = ""  # in "Số: …/BC-<ký hiệu>", as the unit writes it (SKHĐT)
     number: str = ""  # the number given by the clerk's register; blank: left for it
-    summary_text: str = ""  # trích yếu, when the report gives its own
+    summary: str = ""  # trích yếu: the line under BÁO CÁO
     kinh_gui: str = ""
     opening: str = ""  # the căn cứ paragraph before the narrative
     closing: str = ""  # the last sentence, ending "./."
@@ -75,19 +75,6 @@ class ExportDocument:
     def number_line(self):
         """`Số: 12/BC-STC`, or `Số:       /BC-STC` with room for the number."""
         return f"Số: {self.number}/BC-{self.ky_hieu}" if self.number else f"Số:        /BC-{self.ky_hieu}"
-
-    @property
-    def summary(self):
-        """The line under BÁO CÁO."""
-        if self.summary_text:
-            return self.summary_text
-        who = "" if self.kind == "unit" else f" trên địa bàn tỉnh {settings.PROVINCE_NAME}"
-        label = self.period.label
-        return (
-            f"Tình hình, kết quả thực hiện công tác kiểm soát thủ tục hành chính, triển khai cơ chế một cửa, "
-            f"một cửa liên thông và thực hiện thủ tục hành chính trên môi trường điện tử{who} "
-            f"{label[0].lower()}{label[1:]}"
-        )
 
     @property
     def date_line(self):
@@ -123,12 +110,12 @@ def unit_document(report, data=None):
         rates_06a=rates_06a(form_totals("II.06a", data["II.06a"])["rows"]),
         place=province,
         day=document_meta.issue_date(report),
-        recipients=[line.strip().lstrip("-").strip() for line in meta["noi_nhan"].splitlines() if line.strip()],
+        recipients=document_meta.recipient_lines(meta["noi_nhan"]),
         signature=report.unit.signature_lines(),
         signer_name=meta["nguoi_ky"],
         ky_hieu=report.unit.printed_ky_hieu,
         number=meta["so"],
-        summary_text=meta["trich_yeu"],
+        summary=meta["trich_yeu"],
         kinh_gui=meta["kinh_gui"],
         opening=meta["mo_dau"],
         closing=meta["ket_thuc"],
@@ -157,5 +144,6 @@ def province_document(consolidated):
         recipients=["Văn phòng Chính phủ (Cục Kiểm soát TTHC);", "Chủ tịch, các PCT UBND tỉnh;", "Lưu: VT, KSTT."],
         # Nghị định 30/2020, Phụ lục I: the province signs on behalf of its People's Committee.
         signature=["TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH"],
+        summary=document_meta.trich_yeu(consolidated.period, f" trên địa bàn tỉnh {province}"),
         ky_hieu="UBND",
     )

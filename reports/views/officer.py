@@ -230,10 +230,14 @@ def report_page(request, period_code, unit_code):
             return redirect(request.path + "?tab=canh-bao")
         messages.success(request, f"Đã gửi báo cáo {period.label} của {unit.name} tới Văn phòng UBND tỉnh.")
         return redirect(request.path)
-    n = len(services.unexplained(judgement.warnings, report.explanations))
-    messages.success(request, "Đã lưu nháp." + (f" Còn {n} cảnh báo chưa có giải trình: cần giải trình trước khi gửi."
-                                               if n else ""))
+    messages.success(request, "Đã lưu nháp." + _unexplained_note(
+        len(services.unexplained(judgement.warnings, report.explanations))))
     return redirect(f"{request.path}?tab={request.POST.get('tab') or ''}")
+
+
+def _unexplained_note(count):
+    """After a save or an import: the warnings still without an explanation, which block sending."""
+    return f" Còn {count} cảnh báo chưa có giải trình: cần giải trình trước khi gửi." if count else ""
 
 
 @login_required
@@ -320,9 +324,7 @@ def report_upload(request, period_code, unit_code):
         more = len(result.errors) - 20
         messages.error(request, "Tệp có lỗi: chưa nhập gì." + (f" (và {more} lỗi khác)" if more > 0 else ""))
         return redirect(page)
-    messages.success(request, f"Đã nhập báo cáo từ tệp {kind}." + (
-        f" Còn {result.unexplained} cảnh báo chưa có giải trình: cần giải trình trước khi gửi."
-        if result.unexplained else ""))
+    messages.success(request, f"Đã nhập báo cáo từ tệp {kind}." + _unexplained_note(result.unexplained))
     for notice in result.warnings:
         if not notice.form:  # about the file as a whole (lĩnh vực not in the catalogue)
             messages.warning(request, notice.message)

@@ -214,19 +214,23 @@
   }
   function dropLocal() { if (storageKey) try { localStorage.removeItem(storageKey); } catch (e) { /* ignore */ } }
 
+  // One request for the autosave and for restoring the browser's copy: {status, answer}.
+  function postWorkingCopy(params, keepalive) {
+    var init = { method: "POST", body: params, credentials: "same-origin",
+                 headers: { "X-Requested-With": "fetch", "Accept": "application/json" } };
+    if (keepalive && params.toString().length < 60000) init.keepalive = true; // the browser's limit: 64 KiB
+    return fetch(form.dataset.autosaveUrl, init).then(function (response) {
+      return response.json().then(function (answer) { return { status: response.status, answer: answer }; });
+    });
+  }
+
   function autosave(options) {
     if (stopped || !dirty) return Promise.resolve();
     if (inFlight) return inFlight.then(function () { return autosave(options); });
     clearTimeout(timer);
     var startedAt = edits;
-    var params = body(fields(), version());
-    var init = { method: "POST", body: params, credentials: "same-origin",
-                 headers: { "X-Requested-With": "fetch", "Accept": "application/json" } };
-    if (options && options.keepalive && params.toString().length < 60000) init.keepalive = true;
     say("Đang lưu tự động…");
-    inFlight = fetch(form.dataset.autosaveUrl, init).then(function (response) {
-      return response.json().then(function (answer) { return { status: response.status, answer: answer }; });
-    }).then(function (result) {
+    inFlight = postWorkingCopy(body(fields(), version()), options && options.keepalive).then(function (result) {
       var answer = result.answer;
       if (result.status === 200 && answer.ok) {
         setVersion(answer.version);
@@ -274,7 +278,6 @@
     markDirty();
     if (event.target.matches("input[data-col], input[data-label]")) recomputeAll();
   });
-  form.addEventListener("change", function (event) { if (event.target.matches("select")) markDirty(); });
   document.addEventListener("visibilitychange", function () {
     if (document.visibilityState === "hidden") autosave({ keepalive: true });
   });
@@ -344,10 +347,9 @@
     discard.addEventListener("click", function () { dropLocal(); box.remove(); });
     restore.addEventListener("click", function () {
       restore.disabled = true;
-      fetch(form.dataset.autosaveUrl, { method: "POST", body: body(entry.fields, version()), credentials: "same-origin",
-                                        headers: { "X-Requested-With": "fetch", "Accept": "application/json" } })
-        .then(function (response) { return response.json(); })
-        .then(function (answer) {
+      postWorkingCopy(body(entry.fields, version()))
+        .then(function (result) {
+          var answer = result.answer;
           if (!answer.ok) { text.textContent = answer.message || "Không khôi phục được."; return; }
           dropLocal();
           leaving = true;
