@@ -111,6 +111,25 @@ def admin_user(db):
     return make_user("quantri", role=User.Role.ADMIN)
 
 
+def form_post(forms, version, action="save", **extra):
+    """The report page's inputs for these forms, as the browser would send them."""
+    data = {"version": str(version), "action": action}
+    for code, sections in forms.items():
+        for key, rows in sections.items():
+            for i, row in enumerate(rows):
+                for field, value in row.items():
+                    data[f"{code}|{key}|{i}|{field}"] = "" if value is None else str(value)
+    data.update(extra)
+    return data
+
+
+def text(response, errors="strict"):
+    """The body of a test client's response as text, a streamed one (a download) read to its end.
+    `errors="replace"` where the body may not be UTF-8 (a download's bytes, a page fed hostile input)."""
+    body = b"".join(response.streaming_content) if getattr(response, "streaming", False) else response.content
+    return body.decode(errors=errors)
+
+
 def save_report(unit, period, forms, actor=None, narrative=None, explanations=(), version=None):
     """Save a report through the service, as the web form does; returns the report."""
     from reports.models import Report

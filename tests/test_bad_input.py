@@ -28,8 +28,7 @@ from reports.models import Report, Transition
 from reports.narrative import KEYS as NARRATIVE_KEYS
 from reports.rules import clean_text
 from reports.services import report_submit
-from tests.conftest import GOOD_FORMS, make_unit, save_report
-from tests.reports.test_views import form_post
+from tests.conftest import GOOD_FORMS, form_post, make_unit, save_report, text
 from units.models import LinhVuc
 
 BOUNDED = settings(
@@ -91,10 +90,6 @@ field_name = st.one_of(
 
 # ---------------------------------------------------------------------------------------------
 # What the user sees, what is stored
-
-
-def text(response):
-    return response.content.decode(errors="replace")
 
 
 def messages_shown(body):
@@ -215,7 +210,7 @@ def test_report_save_never_fails_nor_saves_half(client, draft, edits, drops, ext
     event(f"status {response.status_code}")
     if not saved:
         assert response.status_code in (409, 422), response.status_code
-    assert_vietnamese(text(follow(client, response)))
+    assert_vietnamese(text(follow(client, response), errors="replace"))
 
 
 @BOUNDED
@@ -230,7 +225,7 @@ def test_a_bad_count_is_refused_with_a_vietnamese_message(client, draft, value, 
     assert response.status_code in (302, 422)
     saved = assert_all_or_nothing(before, snapshot(), (302,), response)
     event("saved" if saved else "refused")
-    body = text(follow(client, response))
+    body = text(follow(client, response), errors="replace")
     assert_vietnamese(body)
     if not saved:
         _, items = messages_shown(body)
@@ -254,7 +249,7 @@ def test_missing_and_unknown_fields_are_refused_in_vietnamese(client, draft):
     response = post_form(client, REPORT_URL, list(data.items()))
     assert response.status_code == 422
     assert_all_or_nothing(before, snapshot(), (), response)
-    body = text(response)
+    body = text(response, errors="replace")
     assert_vietnamese(body)
     _, items = messages_shown(body)
     assert any("chưa ghi tên lĩnh vực" in item for item in items)
@@ -271,7 +266,7 @@ def test_wrong_version_is_refused_and_keeps_both_sides(client, draft, version):
     response = post_form(client, REPORT_URL, list({**form_post(forms, 0), "version": version}.items()))
     assert response.status_code == 409
     assert snapshot() == before
-    body = text(response)
+    body = text(response, errors="replace")
     assert "CHƯA được lưu" in body and 'name="II.06a|rows|0|c5" value="40"' in body
     assert_vietnamese(body)
 
@@ -283,7 +278,7 @@ def test_a_submitted_report_refuses_any_post(client, draft, officer_stc):
     response = post_form(client, REPORT_URL, list(data.items()))
     assert response.status_code == 302
     assert snapshot() == before
-    assert "Bạn không sửa được báo cáo này" in text(follow(client, response))
+    assert "Bạn không sửa được báo cáo này" in text(follow(client, response), errors="replace")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -347,7 +342,7 @@ def upload(client, content, name="bao_cao.json"):
 def assert_upload_all_or_nothing(client, before, response):
     assert response.status_code == 302, response.status_code
     after = snapshot()
-    body = text(follow(client, response))
+    body = text(follow(client, response), errors="replace")
     assert_vietnamese(body)
     if after["version"] == before["version"]:
         assert after == before, "a refused upload changed the report"
@@ -520,7 +515,7 @@ def test_return_and_approve_take_any_reason(client, submitted, reason, act, extr
         assert Transition.objects.latest("pk").reason == clean_text(reason)
     else:
         assert report.status == Report.Status.SUBMITTED and Transition.objects.count() == transitions
-    body = text(follow(client, response))
+    body = text(follow(client, response), errors="replace")
     assert_vietnamese(body)
     assert_escaped(body, "the report page after a review action")
 
@@ -539,7 +534,7 @@ def test_login_form_takes_anything(client, officer_stc, username, password, next
         location = response["Location"]
         assert location.startswith("/") and not location.startswith("//"), location
         client.logout()
-    body = text(response)
+    body = text(response, errors="replace")
     assert_vietnamese(body)
     assert_escaped(body, "the login page")
 
@@ -558,7 +553,7 @@ def test_query_strings_take_anything(client, reviewer, stc_report, params, page)
     client.force_login(reviewer)
     response = client.get(f"{page}?{urlencode(params)}")
     assert response.status_code in (200, 302)
-    body = text(response)
+    body = text(response, errors="replace")
     assert_vietnamese(body)
     assert_escaped(body, page)
 
@@ -583,14 +578,14 @@ def test_stored_text_is_escaped_everywhere(client, stc, period, officer_stc, rev
     response = post_form(client, REPORT_URL, list(data.items()))
     assert response.status_code == 302
     report = Report.objects.get(unit=stc)
-    assert report.status == Report.Status.SUBMITTED, text(follow(client, response))[:3000]
+    assert report.status == Report.Status.SUBMITTED, text(follow(client, response), errors="replace")[:3000]
     assert report.narrative["I.1"] == both and report.explanations[0]["text"] == both
     assert SCRIPT in LinhVuc.objects.filter(unit=stc).values_list("name", flat=True)
 
     def page(url, *marks):
         response = client.get(url)
         assert response.status_code == 200, url
-        body = text(response)
+        body = text(response, errors="replace")
         assert_escaped(body, url)
         for mark in marks:
             assert escape(mark) in body, f"{url}: {mark!r} not shown (escaped)"
@@ -683,7 +678,7 @@ def test_an_oversized_post_is_refused_in_vietnamese(client, draft):
             **{f"narrative|{key}": "x" * 800_000 for key in NARRATIVE_KEYS}}  # 12 MB, over the 10 MB limit
     response = post_form(client, REPORT_URL, list(data.items()))
     assert response.status_code == 400
-    assert_vietnamese(text(response))
+    assert_vietnamese(text(response, errors="replace"))
 
 
 def _workbook_with(workbook, change):
@@ -726,4 +721,4 @@ def test_a_username_longer_than_any_account_is_refused_plainly(client):
     """django-axes records failed logins; a name too long for its table was a 500 on PostgreSQL."""
     response = client.post("/dang-nhap/", {"username": "1" * 5000, "password": "x"})
     assert response.status_code == 200
-    assert "Hãy nhập tên đăng nhập và mật khẩu" in text(response)
+    assert "Hãy nhập tên đăng nhập và mật khẩu" in text(response, errors="replace")

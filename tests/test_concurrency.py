@@ -19,8 +19,7 @@ from reports.consolidation import consolidate
 from reports.forms_spec import all_sections
 from reports.models import Report, Revision, Transition
 from reports.workflow import WorkflowError
-from tests.conftest import GOOD_FORMS, STC_LINH_VUC, make_unit, make_user, save_report
-from tests.reports.test_views import form_post
+from tests.conftest import GOOD_FORMS, STC_LINH_VUC, form_post, make_unit, make_user, save_report
 
 pytestmark = [
     pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL leg of CI"),

@@ -142,8 +142,8 @@ def _row_html(table, row, editable):
                 f"{notes}</td>")
         else:
             out.append(
-                f'<td class="{"table-warning" if cell.warning else ""}{" changed" if cell.changed else ""}"{changed}>'
-                f'<div class="text-end">{escape(cell.printed)}</div>{notes}</td>')
+                f'<td class="{"table-warning" if cell.warning else ""}{" changed" if cell.changed else ""}" '
+                f'data-col="{cell.key}"{changed}><div class="text-end">{escape(cell.printed)}</div>{notes}</td>')
     if editable:
         remove = ('<button type="button" class="btn btn-sm btn-outline-danger" data-remove-row title="Xóa dòng này" '
                   f'aria-label="Xóa {line}">×</button>') if not section.fixed_caps else ""
@@ -152,17 +152,31 @@ def _row_html(table, row, editable):
     return "".join(out)
 
 
+def _summary_row_html(row):
+    """A row that sums others, read-only: a unit's `Cộng` in the consolidation; the annual view's
+    derived, direct and difference rows, the cells where the two differ highlighted."""
+    unit = f' data-unit="{escape(row.labels["unit"])}"' if row.labels.get("unit") else ""
+    cells = "".join(
+        f'<td class="text-end{" table-danger" if cell.highlight else ""}" data-col="{cell.key}"'
+        f'{" data-differs" if cell.highlight else ""}>{escape(cell.printed)}</td>'
+        for cell in row.cells)
+    return f'<tr class="{row.kind}-row" data-kind="{row.kind}"{unit}><td></td><td>{escape(row.label)}</td>{cells}</tr>'
+
+
 @register.simple_tag
-def report_table(table, editable):
-    """A section of a biểu on the report page: grouped headers, the column-number row, the rows,
-    TỔNG CỘNG, and (editable) the button and the empty row that "Thêm dòng" copies."""
+def report_table(table, editable=False):
+    """A section of a biểu as every page shows it (the report, the consolidation, the annual view):
+    grouped headers, the column-number row, the rows, TỔNG CỘNG; on the report page being filled
+    (editable) also the column of "×" buttons, the button and the empty row that "Thêm dòng" copies."""
     extra = '<th class="row-tools"></th>' if editable else ""
+    width = table.width + (1 if editable else 0)
     out = []
     if table.section.title:
         out.append(f'<h3 class="h6 mt-3">{escape(table.section.title)}</h3>')
     out.append('<div class="table-responsive">'
                '<table class="table table-bordered table-sm form-table align-middle" '
-               f'data-form="{table.form.code}" data-section="{table.section.key}"><thead class="table-light">')
+               f'data-form="{table.form.code}" data-section="{table.section.key}" data-view="{table.view}">'
+               '<thead class="table-light">')
     for n, header in enumerate(table.header):
         cells = "".join(f'<th colspan="{c.colspan}" rowspan="{c.rowspan}">{escape(c.text)}</th>' for c in header)
         spare = f'<th class="row-tools" rowspan="{len(table.header)}"></th>' if editable and n == 0 else ""
@@ -171,18 +185,23 @@ def report_table(table, editable):
     out.append(f'<tr class="col-numbers">{numbers}{extra}</tr></thead><tbody>')
     for row in table.rows:
         # The text in its own box, so that it can stay in view while the table scrolls sideways.
-        out += [f'<tr class="heading-{kind}"><td colspan="{table.width + 1}"><span class="heading-text">'
+        out += [f'<tr class="heading-{kind}"><td colspan="{width}"><span class="heading-text">'
                 f"{escape(text)}</span></td></tr>"
                 for kind, text in row.heading]
-        out.append(_row_html(table, row, editable))
-    out.append('</tbody><tfoot><tr class="total-row"><td></td><td>TỔNG CỘNG</td>')
-    for cell in table.total:
-        rate = cell.column.rate
-        rate_attr = f' data-rate="c{rate.numerator} c{rate.denominator} {rate.of_section}"' if rate else ""
-        warning = f'<div class="cell-warning small text-start">⚠ {escape(cell.warning)}</div>' if cell.warning else ""
-        out.append(f'<td class="text-end{" table-warning" if cell.warning else ""}" data-total="{cell.key}"{rate_attr}>'
-                   f"<span data-value>{escape(cell.printed)}</span>{warning}</td>")
-    out.append(f"{TOOLS_CELL if editable else ''}</tr></tfoot></table></div>")
+        out.append(_row_html(table, row, editable) if row.kind == "row" else _summary_row_html(row))
+    if not table.rows and not editable:
+        out.append(f'<tr><td colspan="{width}" class="text-muted text-center">Không có dòng nào.</td></tr>')
+    out.append("</tbody>")
+    if table.total:  # the annual view has none
+        out.append('<tfoot><tr class="total-row"><td></td><td>TỔNG CỘNG</td>')
+        for cell in table.total:
+            rate = cell.column.rate
+            rate_attr = f' data-rate="c{rate.numerator} c{rate.denominator} {rate.of_section}"' if rate else ""
+            warning = f'<div class="cell-warning small text-start">⚠ {escape(cell.warning)}</div>' if cell.warning else ""
+            out.append(f'<td class="text-end{" table-warning" if cell.warning else ""}" data-total="{cell.key}"{rate_attr}>'
+                       f"<span data-value>{escape(cell.printed)}</span>{warning}</td>")
+        out.append(f"{TOOLS_CELL if editable else ''}</tr></tfoot>")
+    out.append("</table></div>")
     if editable and table.blank_row:
         out.append('<button type="button" class="btn btn-sm btn-outline-primary mb-3" data-add-row>+ Thêm dòng</button>'
                    f"<template data-row-template>{_row_html(table, table.blank_row, editable)}</template>")

@@ -15,7 +15,7 @@ from reports import compute, services
 from reports.consolidation import annual, consolidate
 from reports.forms_spec import FORMS, all_sections
 from reports.models import LABEL_FIELDS, ROW_MODELS, Report
-from tests.conftest import make_unit, make_user, save_report
+from tests.conftest import make_unit, make_user, save_report, text
 from units.models import Unit, User
 
 APPROVED, SUBMITTED, DRAFT, RETURNED = (Report.Status.APPROVED, Report.Status.SUBMITTED, Report.Status.DRAFT,
@@ -42,10 +42,6 @@ def export_json(period_code, *args):
     call_command("export_consolidated", "--period", period_code, "--format", "json", *args, stdout=out, stderr=err)
     assert err.getvalue() == ""
     return json.loads(out.getvalue())
-
-
-def text(response):
-    return response.content.decode()
 
 
 def ii06a(*rows):
@@ -270,18 +266,18 @@ def test_page_shows_unit_blocks_subtotals_and_total(two_approved, period, client
     assert response.status_code == 200
     body = text(response)
     assert "Quý III năm 2023" in body
-    assert '<tr class="heading-unit"><td colspan="13">1. Sở Kế hoạch và Đầu tư</td></tr>' in body
-    assert '<tr class="heading-unit"><td colspan="13">2. Sở Tài chính</td></tr>' in body
+    assert '<tr class="heading-unit"><td colspan="13"><span class="heading-text">1. Sở Kế hoạch và Đầu tư</span></td></tr>' in body
+    assert '<tr class="heading-unit"><td colspan="13"><span class="heading-text">2. Sở Tài chính</span></td></tr>' in body
     # STC's subtotal of II.06a (3) and the province's TỔNG CỘNG, numbers grouped with dots.
     assert '<td class="text-end" data-col="c3">5.000</td>' in body
-    assert '<td class="text-end" data-total="c3">10.000</td>' in body
+    assert '<td class="text-end" data-total="c3"><span data-value>10.000</span></td>' in body
     assert "TỔNG CỘNG" in body and "Cộng" in body
     by_linh_vuc = text(client.get(url, {"bieu": "II.06a", "xem": "linh-vuc"}))
     assert "Theo lĩnh vực" in by_linh_vuc and 'data-view="linh_vuc"' in by_linh_vuc
-    assert '<td class="text-end" data-total="c3">10.000</td>' in by_linh_vuc
+    assert '<td class="text-end" data-total="c3"><span data-value>10.000</span></td>' in by_linh_vuc
     # II.08 sub-headings inside a unit's block
     body_08 = text(client.get(url, {"bieu": "II.08"}))
-    assert '<tr class="heading-level"><td colspan="9">I. CẤP TỈNH</td></tr>' in body_08
+    assert '<tr class="heading-level"><td colspan="9"><span class="heading-text">I. CẤP TỈNH</span></td></tr>' in body_08
 
 
 def test_page_shows_one_biểu_at_a_time_with_links_to_the_others(two_approved, period, client, reviewer):

@@ -13,8 +13,9 @@ from reports.exports import render
 from reports.exports.document import unit_document
 from reports.models import Report
 from reports.services import report_submit
+from tests.conftest import form_post, text
 
-from .test_views import form_post, page, text
+from .test_views import page
 
 pytestmark = pytest.mark.django_db
 

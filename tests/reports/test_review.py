@@ -9,14 +9,10 @@ from reports import services
 from reports.diff import diff_documents
 from reports.interchange import report_document
 from reports.models import Report, ReportingPeriod, Revision, Transition
-from tests.conftest import make_unit, save_report
+from tests.conftest import make_unit, save_report, text
 from units.models import Unit
 
 S = Report.Status
-
-
-def text(response):
-    return response.content.decode()
 
 
 @pytest.fixture

@@ -13,9 +13,9 @@ from reports.consolidation import consolidate
 from reports.forms_spec import FORMS
 from reports.models import Report
 from reports.selectors import status_board
-from tests.conftest import GOOD_FORMS, save_report
+from tests.conftest import GOOD_FORMS, form_post, save_report, text
 
-from .test_views import form_post, page, text
+from .test_views import page
 
 pytestmark = pytest.mark.django_db
 
