@@ -22,11 +22,12 @@ run: install
 
 # Debian's packages the tests need: chromium drives the browser tests (Playwright never downloads a
 # browser of its own); poppler-utils reads the PDFs back; Liberation Serif 2 (fonts-liberation2:
-# version 1 lacks ơ, ư, ạ …) carries every Vietnamese glyph of the PDF export (DejaVu as fallback).
-DEBIAN_PACKAGES = chromium poppler-utils fonts-liberation fonts-liberation2 fonts-dejavu-core
+# version 1 lacks ơ, ư, ạ …) carries every Vietnamese glyph of the PDF export (DejaVu as fallback);
+# LibreOffice Calc recalculates an exported workbook, as a clerk's Excel would.
+DEBIAN_PACKAGES = chromium poppler-utils fonts-liberation fonts-liberation2 fonts-dejavu-core libreoffice-calc
 system-deps:
 	@if ! command -v chromium >/dev/null 2>&1 || ! command -v pdffonts >/dev/null 2>&1 \
-		|| ! dpkg -s fonts-liberation2 >/dev/null 2>&1; then \
+		|| ! dpkg -s fonts-liberation2 >/dev/null 2>&1 || ! command -v soffice >/dev/null 2>&1; then \
 		if [ "$$(id -u)" = 0 ]; then \
 			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(DEBIAN_PACKAGES) >/dev/null; \
 		else \

@@ -9,16 +9,14 @@ from django.utils import timezone
 from units.models import LinhVuc
 
 from . import document_meta, notifications, periods, selectors
+from .errors import ReportError, UnusableInput
+from .exports import xlsx
 from .forms_spec import FORMS, all_sections
 from .interchange import report_document
 from .models import LABEL_FIELDS, ROW_MODELS, Report, ReportingPeriod, Revision, Transition
 from .narrative import KEYS as NARRATIVE_KEYS
 from .rules import ERROR, WARNING, Issue, check, clean_text
 from .workflow import S, WorkflowError, check_transition, is_editable
-
-
-class ReportError(Exception):
-    """Base of the domain errors below; str() is the message for the user."""
 
 
 class NotEditable(ReportError):
@@ -364,10 +362,6 @@ def report_approve(*, report, actor):
 # JSON import
 
 
-class UnusableInput(ReportError):
-    """The document cannot be judged at all (wrong format, unknown unit, closed period …)."""
-
-
 @dataclass
 class ImportResult:
     errors: list
@@ -477,8 +471,6 @@ def report_import_xlsx(*, data, actor, dry_run=False, submit=False):
     narrative and explanations are kept. Messages of issues located in a cell start with it:
     `Trang tính II.06a, ô F12 — Biểu II.06a, dòng …`."""
     from dataclasses import replace
-
-    from .exports import xlsx
 
     document, cell_refs = xlsx.read(data)
     existing = Report.objects.filter(unit__code=document["unit"], period__code=document["period"]).first()

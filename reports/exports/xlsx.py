@@ -4,7 +4,29 @@
 section its title, the merged column headers (tables.HeaderCell), the column-number row with the
 formulas, the rows (sub-headings merged across the width, subtotals and TỔNG CỘNG in bold).
 Counts are numbers formatted `#,##0`; rates (Column.rate) are fractions formatted `0.00%`.
-Computed cells are written as values, not Excel formulas.
+It writes with XlsxWriter (reading stays openpyxl), each cell format made once per workbook.
+
+Computed cells are Excel formulas carrying their result, so that totals follow a figure changed
+offline, and a viewer that does not calculate (a phone's preview, openpyxl with data_only=True)
+still shows them. The results written are the table's values (tables.Cell.value, a rate as its
+fraction), the figures of the page:
+
+- a sum column in a data row adds its columns of the same row: (3)=(4)+(5)+(6) is `=D12+E12+F12`;
+- a rate divides its numerator by the denominator of the row with the same label in section
+  `rate.of_section` (as compute.complete_form; in the province's workbook, in the same unit's
+  block), blank like the page when that is 0: II.07b mục II (4) is `=IF(D12=0,"",C20/D12)`. With
+  no such row the rate has no formula, only its blank;
+- TỔNG CỘNG sums each entered and sum column over the section's body (the lines between the
+  column-number row and itself): `=SUBTOTAL(9,C12:C20)`. In the province's workbook each unit's
+  `Cộng` row sums that unit's rows the same way and TỔNG CỘNG the whole body, subtotals included:
+  SUBTOTAL leaves out the cells that are SUBTOTALs themselves, so nothing is counted twice. A unit
+  or a section without rows has its plain 0s (there is no empty range to sum);
+- a rate in a `Cộng` or TỔNG CỘNG row is the rate of the sums, as compute.complete_totals: the
+  row's own numerator over the denominator in the same row of the other section (that unit's
+  `Cộng`, or TỔNG CỘNG): `=IF(D15=0,"",C24/D15)`.
+
+Text is always text: every text is written as a string to a workbook that turns no string into a
+formula, a link or a number, so a lĩnh vực `=HYPERLINK(…)`, `+1` or `@SUM(A1)` prints as typed.
 
 `read(file)` reads back a workbook written for a unit's report, so that an officer can fill the
 biểu offline and import it (services.report_import_xlsx).
@@ -36,13 +58,14 @@ import io
 import json
 import math
 import textwrap
+from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
-from openpyxl import Workbook, load_workbook
-from openpyxl.styles import Alignment, Border, Font, Side
+import xlsxwriter
+from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.properties import PageSetupProperties
 
+from ..errors import UnusableInput
 from ..forms_spec import CAP_LABELS, FORMS
 
 REPORT_FORMAT = "tthc-report/1"
@@ -56,16 +79,13 @@ COUNT_FORMAT = "#,##0"
 RATE_FORMAT = "0.00%"
 WIDTH_STT, WIDTH_LABEL, WIDTH_NUMBER = 6, 34, 12
 LINE_HEIGHT = 15  # points per line of 11-point text
-
-_thin = Side(style="thin")
-BORDER = Border(left=_thin, right=_thin, top=_thin, bottom=_thin)
-CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
-LEFT = Alignment(horizontal="left", vertical="center", wrap_text=True)
-RIGHT = Alignment(horizontal="right", vertical="center")
-
-
-def _font(bold=False, italic=False, size=11):
-    return Font(name=FONT_NAME, size=size, bold=bold, italic=italic)
+# XlsxWriter's set_column(w) stores w plus the cell padding; w × 7 pixels stores w itself.
+PIXELS_PER_CHARACTER = 7
+# No string becomes a formula, a link or a number, whatever it starts with (=, +, -, @, a tab …).
+WORKBOOK_OPTIONS = {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False,
+                    "strings_to_numbers": False}
+# Horizontal alignments; every cell is centred vertically, and wraps unless aligned right.
+CENTER, LEFT, RIGHT = "center", "left", "right"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -74,103 +94,219 @@ def _font(bold=False, italic=False, size=11):
 
 def render(document):
     """The prepared document (document.ExportDocument) as .xlsx bytes."""
-    workbook = Workbook()
-    workbook.remove(workbook.active)
+    stream = io.BytesIO()
+    workbook = xlsxwriter.Workbook(stream, WORKBOOK_OPTIONS)
+    style = _styles(workbook)
     marked_rows = []
     for form_export in document.forms:
-        sheet = workbook.create_sheet(form_export.spec.code)
+        sheet = _Sheet(workbook.add_worksheet(form_export.spec.code), style)
         marked_rows += _write_form(sheet, document, form_export)
-    _write_marker(workbook.create_sheet(MARKER_SHEET), document, marked_rows)
-    workbook.active = 0
-    stream = io.BytesIO()
-    workbook.save(stream)
+        sheet.set_heights()
+    _write_marker(workbook.add_worksheet(MARKER_SHEET), document, marked_rows)
+    workbook.close()
     return stream.getvalue()
 
 
-def _write_marker(sheet, document, marked_rows):
+def _styles(workbook):
+    """style(align, bold=…, …) → the workbook's Format for it, made on first use only."""
+    made = {}
+
+    def style(align, bold=False, italic=False, size=11, border=True, num_format=None):
+        key = (bold, italic, size, align, border, num_format)
+        if key not in made:
+            properties = {"font_name": FONT_NAME, "font_size": size, "bold": bold, "italic": italic,
+                          "align": align, "valign": "vcenter", "text_wrap": align != RIGHT, "border": int(border)}
+            if num_format:
+                properties["num_format"] = num_format
+            made[key] = workbook.add_format(properties)
+        return made[key]
+
+    return style
+
+
+def _write_value(worksheet, row, column, value, cell_format=None):
+    """A plain value at 0-based (row, column): nothing for None, a text always as a string."""
+    if value is None or value == "":
+        worksheet.write_blank(row, column, None, cell_format)
+    elif isinstance(value, bool):
+        worksheet.write_boolean(row, column, value, cell_format)
+    elif isinstance(value, (int, float)):
+        worksheet.write_number(row, column, value, cell_format)
+    else:
+        worksheet.write_string(row, column, str(value), cell_format)
+
+
+class _Sheet:
+    """A biểu's worksheet, addressed 1-based like the reader and the marker; row heights are
+    gathered while writing (a row takes its tallest text) and set once at the end."""
+
+    def __init__(self, worksheet, style):
+        self.worksheet, self.style, self.heights = worksheet, style, {}
+
+    def value(self, row, column, value, cell_format=None):
+        _write_value(self.worksheet, row - 1, column - 1, value, cell_format)
+
+    def formula(self, row, column, formula, cell_format, result):
+        self.worksheet.write_formula(row - 1, column - 1, formula, cell_format, result)
+
+    def merged(self, row, first_column, last_column, text, cell_format, last_row=None):
+        """Text in a merged range (the format, borders included, on each of its cells)."""
+        last_row = last_row or row
+        if last_column > first_column or last_row > row:
+            self.worksheet.merge_range(row - 1, first_column - 1, last_row - 1, last_column - 1, "", cell_format)
+        self.worksheet.write_string(row - 1, first_column - 1, text, cell_format)
+
+    def fit_height(self, row, text, width, bold=False, size=11):
+        lines = _lines(text, width, bold, size)
+        if lines > 1 or size > 11:
+            height = lines * LINE_HEIGHT * size / 11 + 3
+            self.heights[row] = max(self.heights.get(row, 0), math.ceil(height))
+
+    def set_heights(self):
+        for row, height in self.heights.items():
+            self.worksheet.set_row(row - 1, height)
+
+
+def _write_marker(worksheet, document, marked_rows):
     unit = document.kind == "unit"
-    pairs = [
+    lines = [
         ("format", REPORT_FORMAT if unit else CONSOLIDATED_FORMAT),
         ("unit", document.code if unit else ""),
         ("period", document.period.code),
         ("kind", document.kind),
+        (),
+        ("form", "section", "position", "sheet_row", "labels"),
+        *((form_code, section_key, position, sheet_row, json.dumps(labels, ensure_ascii=False))
+          for form_code, section_key, position, sheet_row, labels in marked_rows),
     ]
-    for key, value in pairs:
-        sheet.append([key, value])
-    sheet.append([])
-    sheet.append(["form", "section", "position", "sheet_row", "labels"])
-    for form_code, section_key, position, sheet_row, labels in marked_rows:
-        sheet.append([form_code, section_key, position, sheet_row, json.dumps(labels, ensure_ascii=False)])
-    sheet.sheet_state = "hidden"
+    for row, line in enumerate(lines):
+        for column, value in enumerate(line):
+            _write_value(worksheet, row, column, value)
+    worksheet.hide()
+
+
+@dataclass
+class _Placed:
+    """Where a section's table goes on its sheet (1-based rows), and what its formulas look up."""
+
+    table: object  # tables.SectionTable
+    title: int | None  # the section title's row
+    header: int  # the first row of the column headers
+    rows: list  # the sheet row of each table row
+    total: int | None  # the TỔNG CỘNG row
+    blocks: list  # the unit's block of each table row (province); all 0 in a unit's workbook
+    columns: dict = field(init=False)  # column number → sheet column
+    by_label: dict = field(init=False)  # (block, label) → sheet row of the data row (the last)
+    subtotals: dict = field(init=False)  # block → sheet row of its `Cộng`
+    block_rows: dict = field(init=False)  # block → sheet rows of its data rows
+
+    def __post_init__(self):
+        section = self.table.section
+        self.columns = {column.number: n for n, column in enumerate(section.columns, 3)}
+        self.by_label, self.subtotals, self.block_rows = {}, {}, {}
+        for table_row, row, block in zip(self.table.rows, self.rows, self.blocks):
+            if table_row.kind == "row":
+                self.by_label[(block, table_row.labels.get(section.label_key))] = row
+                self.block_rows.setdefault(block, []).append(row)
+            elif table_row.kind == "subtotal":
+                self.subtotals[block] = row
+
+    @property
+    def numbers(self):
+        """The column-number row."""
+        return self.header + len(self.table.header)
+
+
+def _place(tables, row):
+    """Where each section table goes, from the row after `row` on; returns (placed, the last row).
+    Placed before anything is written: a rate refers to cells of another section."""
+    placed = []
+    for table in tables:
+        row += 2  # a blank line before each section
+        title = row if table.section.title else None
+        header = row + 1 if title else row
+        row = header + len(table.header)  # the column-number row
+        rows, blocks, block = [], [], 0
+        for table_row in table.rows:
+            row += 1 + len(table_row.heading)  # sub-headings first
+            rows.append(row)
+            blocks.append(block)
+            block += table_row.kind == "subtotal"  # a unit's block ends with its `Cộng`
+        total = row + 1 if table.total else None
+        row = total or row
+        placed.append(_Placed(table, title, header, rows, total, blocks))
+    return placed, row
 
 
 def _write_form(sheet, document, form_export):
     """One biểu on its sheet; returns the marker lines of its data rows (unit's report only)."""
-    spec, tables = form_export.spec, form_export.tables
+    spec, tables, style = form_export.spec, form_export.tables, sheet.style
     width = max(table.width for table in tables)
     tag_column = width + TAG_COLUMN_GAP
     unit = document.kind == "unit"
-    _set_widths(sheet, width)
-    sheet.column_dimensions[get_column_letter(tag_column)].hidden = True
+    _set_widths(sheet.worksheet, width)
+    sheet.worksheet.set_column(tag_column - 1, tag_column - 1, None, None, {"hidden": True})
 
-    row = _write_header_block(sheet, document, spec, width) + 1  # the next row to write
-    marked, title_rows = [], None
-    for table in tables:
-        row += 1  # a blank line before each section
-        if table.section.title:
-            _merged(sheet, row, 1, width, table.section.title, _font(bold=True), LEFT, border=False)
-            _fit_height(sheet, row, table.section.title, _span_width(sheet, 1, width), bold=True)
-            row += 1
-        first_header = row
-        row = _write_column_headers(sheet, table, row)
+    placed, last_row = _place(tables, _write_header_block(sheet, document, spec, width))
+    by_section = {part.table.section.key: part for part in placed}
+    marked = []
+    for part in placed:
+        table, key = part.table, part.table.section.key
+        if part.title:
+            sheet.merged(part.title, 1, width, table.section.title, style(LEFT, bold=True, border=False))
+            sheet.fit_height(part.title, table.section.title, _span_width(1, width), bold=True)
+        _write_column_headers(sheet, table, part.header)
         for n, text in enumerate(table.numbers, 1):
-            _cell(sheet, row, n, text, _font(italic=True, size=10), CENTER)
+            sheet.value(part.numbers, n, text, style(CENTER, italic=True, size=10))
         if unit:
-            sheet.cell(row, tag_column, f"{TAG}section:{table.section.key}")
-        if title_rows is None:
-            title_rows = f"{first_header}:{row}"
-        row += 1
-        for table_row in table.rows:
-            for _kind, text in table_row.heading:
-                _merged(sheet, row, 1, table.width, text, _font(bold=True), LEFT)
-                row += 1
-            _write_row(sheet, row, table_row.number, table_row.label, table_row.cells, bold=table_row.kind != "row")
+            sheet.value(part.numbers, tag_column, f"{TAG}section:{key}")
+        for at, (table_row, row) in enumerate(zip(table.rows, part.rows)):
+            for offset, (_kind, text) in enumerate(table_row.heading, row - len(table_row.heading)):
+                sheet.merged(offset, 1, table.width, text, style(LEFT, bold=True))
+            bold = table_row.kind != "row"
+            sheet.value(row, 1, table_row.number, style(CENTER, bold=bold))
+            sheet.value(row, 2, table_row.label, style(LEFT, bold=bold))
+            if table_row.label:
+                sheet.fit_height(row, table_row.label, WIDTH_LABEL, bold=bold)
+            _write_figures(sheet, row, table_row.cells, [_formula(part, by_section, c.column, at) for c in table_row.cells],
+                           bold)
             if unit and table_row.kind == "row":
                 position = table_row.index + 1
-                sheet.cell(row, tag_column, f"{TAG}row:{table.section.key}:{position}")
-                marked.append((spec.code, table.section.key, position, row, table_row.labels))
-            row += 1
-        if table.total:
-            _write_row(sheet, row, None, None, table.total, bold=True)
-            _merged(sheet, row, 1, 2, "TỔNG CỘNG", _font(bold=True), CENTER)
+                sheet.value(row, tag_column, f"{TAG}row:{key}:{position}")
+                marked.append((spec.code, key, position, row, table_row.labels))
+        if part.total:
+            sheet.merged(part.total, 1, 2, "TỔNG CỘNG", style(CENTER, bold=True))
+            _write_figures(sheet, part.total, table.total,
+                           [_formula(part, by_section, c.column, None) for c in table.total], bold=True)
             if unit:
-                sheet.cell(row, tag_column, f"{TAG}total:{table.section.key}")
-            row += 1
+                sheet.value(part.total, tag_column, f"{TAG}total:{key}")
 
-    _page_setup(sheet, width, row - 1, title_rows)
+    first = placed[0]
+    _page_setup(sheet.worksheet, width, last_row, (first.header, first.numbers))
     return marked
 
 
 def _write_header_block(sheet, document, spec, width):
     """Rows 1…7 (the form's header block); returns the last row written."""
     lines = [
-        (f"Biểu số {spec.number}", _font(bold=True), LEFT),
-        (spec.title, _font(bold=True, size=12), CENTER),
-        (f"Kỳ báo cáo: {document.period.label}", _font(bold=True), CENTER),
-        (document.period.window_text, _font(italic=True), CENTER),
-        (f"Đơn vị báo cáo: {document.agency}", _font(), LEFT),
-        (f"Đơn vị nhận báo cáo: {document.receiving}", _font(), LEFT),
-        (f"Đơn vị tính: {spec.unit_of_measure}", _font(italic=True), Alignment(horizontal="right", vertical="center")),
+        (f"Biểu số {spec.number}", LEFT, {"bold": True}),
+        (spec.title, CENTER, {"bold": True, "size": 12}),
+        (f"Kỳ báo cáo: {document.period.label}", CENTER, {"bold": True}),
+        (document.period.window_text, CENTER, {"italic": True}),
+        (f"Đơn vị báo cáo: {document.agency}", LEFT, {}),
+        (f"Đơn vị nhận báo cáo: {document.receiving}", LEFT, {}),
+        (f"Đơn vị tính: {spec.unit_of_measure}", RIGHT, {"italic": True}),
     ]
-    span = _span_width(sheet, 1, width)
-    for row, (text, font, alignment) in enumerate(lines, 1):
-        _merged(sheet, row, 1, width, text, font, alignment, border=False)
-        _fit_height(sheet, row, text, span, bold=font.b, size=font.sz)
+    span = _span_width(1, width)
+    for row, (text, align, font) in enumerate(lines, 1):
+        sheet.merged(row, 1, width, text, sheet.style(align, border=False, **font))
+        sheet.fit_height(row, text, span, bold=font.get("bold", False), size=font.get("size", 11))
     return len(lines)
 
 
 def _write_column_headers(sheet, table, top):
-    """The merged header cells (tables.header_rows); returns the row after them."""
+    """The merged header cells (tables.header_rows), from row `top` on."""
+    cell_format = sheet.style(CENTER, bold=True)
     occupied = set()
     needs = []  # (first row, rowspan, lines needed)
     for level, header_row in enumerate(table.header):
@@ -179,11 +315,11 @@ def _write_column_headers(sheet, table, top):
             while (row, column) in occupied:
                 column += 1
             last_row, last_column = row + header.rowspan - 1, column + header.colspan - 1
-            _merged(sheet, row, column, last_column, header.text, _font(bold=True), CENTER, last_row=last_row)
+            sheet.merged(row, column, last_column, header.text, cell_format, last_row=last_row)
             for r in range(row, last_row + 1):
                 for c in range(column, last_column + 1):
                     occupied.add((r, c))
-            needs.append((row, header.rowspan, _lines(header.text, _span_width(sheet, column, last_column), bold=True)))
+            needs.append((row, header.rowspan, _lines(header.text, _span_width(column, last_column), bold=True)))
             column = last_column + 1
     # Row heights: one-row cells first, then a taller cell spanning rows stretches its last row.
     heights = {top + level: LINE_HEIGHT for level in range(len(table.header))}
@@ -196,23 +332,62 @@ def _write_column_headers(sheet, table, top):
             if lines * LINE_HEIGHT > have:
                 heights[row + span - 1] += lines * LINE_HEIGHT - have
     for row, height in heights.items():
-        sheet.row_dimensions[row].height = height + 4
-    return top + len(table.header)
+        sheet.heights[row] = height + 4
 
 
-def _write_row(sheet, row, number, label, cells, bold=False):
-    _cell(sheet, row, 1, number if number not in (None, "") else None, _font(bold=bold), CENTER)
-    _cell(sheet, row, 2, label or None, _font(bold=bold), LEFT)
-    for n, cell in enumerate(cells, 3):
-        target = _cell(sheet, row, n, None, _font(bold=bold), RIGHT)
+def _write_figures(sheet, row, cells, formulas, bold):
+    """Columns (3)… of a row: each cell's value, or its formula (None: none) with the value as
+    its result."""
+    count = sheet.style(RIGHT, bold=bold, num_format=COUNT_FORMAT)
+    rate = sheet.style(RIGHT, bold=bold, num_format=RATE_FORMAT)
+    for column, (cell, formula) in enumerate(zip(cells, formulas), 3):
         if cell.column.rate:
-            target.value = None if cell.value is None else _fraction(cell.value)
-            target.number_format = RATE_FORMAT
+            value, cell_format = None if cell.value is None else _fraction(cell.value), rate
         else:
-            target.value = cell.value if cell.value not in ("",) else None
-            target.number_format = COUNT_FORMAT
-    if label:
-        _fit_height(sheet, row, label, _span_width(sheet, 2, 2), bold=bold)
+            value, cell_format = cell.value, count
+        if formula:
+            sheet.formula(row, column, formula, cell_format, "" if value is None else value)
+        else:
+            sheet.value(row, column, value, cell_format)
+
+
+def _formula(part, by_section, column, at):
+    """The formula of a cell of `column` in table row `at` of `part` (None: its TỔNG CỘNG row), or
+    None for an entered cell of a data row and wherever there is nothing to refer to (see the
+    module docstring)."""
+    kind = "total" if at is None else part.table.rows[at].kind
+    row = part.total if at is None else part.rows[at]
+    if column.rate:
+        other = by_section[column.rate.of_section]
+        if kind == "row":
+            label = part.table.rows[at].labels.get(part.table.section.label_key)
+            base = other.by_label.get((part.blocks[at], label))
+        elif kind == "subtotal":
+            base = other.subtotals.get(part.blocks[at])
+        else:
+            base = other.total if kind == "total" else None
+        if base is None:
+            return None
+        numerator = _ref(part.columns[column.rate.numerator], row)
+        denominator = _ref(other.columns[column.rate.denominator], base)
+        return f'=IF({denominator}=0,"",{numerator}/{denominator})'
+    if kind == "row":
+        return "=" + "+".join(_ref(part.columns[n], row) for n in column.sum_of) if column.sum_of else None
+    if kind == "subtotal":
+        rows = part.block_rows.get(part.blocks[at])
+        first, last = (rows[0], rows[-1]) if rows else (None, None)
+    elif kind == "total":
+        first, last = part.numbers + 1, part.total - 1
+    else:
+        return None
+    if first is None or last < first:
+        return None
+    letter = get_column_letter(part.columns[column.number])
+    return f"=SUBTOTAL(9,{letter}{first}:{letter}{last})"
+
+
+def _ref(column, row):
+    return f"{get_column_letter(column)}{row}"
 
 
 def _fraction(percentage):
@@ -220,37 +395,17 @@ def _fraction(percentage):
     return round(percentage / 100, 6)
 
 
-def _cell(sheet, row, column, value, font, alignment, border=True):
-    cell = sheet.cell(row, column)
-    cell.value = value
-    if isinstance(value, str) and value.startswith("="):
-        # openpyxl takes a text starting with "=" for a formula: a lĩnh vực "=HYPERLINK(…)" typed
-        # by someone must stay text in every workbook, never become a live formula.
-        cell.data_type = "s"
-    cell.font, cell.alignment = font, alignment
-    if border:
-        cell.border = BORDER
-    return cell
+def _column_width(column):
+    return WIDTH_STT if column == 1 else WIDTH_LABEL if column == 2 else WIDTH_NUMBER
 
 
-def _merged(sheet, row, first_column, last_column, text, font, alignment, border=True, last_row=None):
-    """Text in a merged range; the border set on its first cell is carried to its edges."""
-    last_row = last_row or row
-    _cell(sheet, row, first_column, text, font, alignment, border)
-    if last_column > first_column or last_row > row:
-        sheet.merge_cells(start_row=row, start_column=first_column, end_row=last_row, end_column=last_column)
+def _set_widths(worksheet, width):
+    for column in range(1, width + 1):
+        worksheet.set_column_pixels(column - 1, column - 1, _column_width(column) * PIXELS_PER_CHARACTER)
 
 
-def _set_widths(sheet, width):
-    sheet.column_dimensions["A"].width = WIDTH_STT
-    sheet.column_dimensions["B"].width = WIDTH_LABEL
-    for column in range(3, width + 1):
-        sheet.column_dimensions[get_column_letter(column)].width = WIDTH_NUMBER
-
-
-def _span_width(sheet, first_column, last_column):
-    return sum(sheet.column_dimensions[get_column_letter(c)].width or WIDTH_NUMBER
-               for c in range(first_column, last_column + 1))
+def _span_width(first_column, last_column):
+    return sum(_column_width(c) for c in range(first_column, last_column + 1))
 
 
 def _lines(text, width, bold=False, size=11):
@@ -259,27 +414,15 @@ def _lines(text, width, bold=False, size=11):
     return max(1, len(textwrap.wrap(str(text), per_line)))
 
 
-def _fit_height(sheet, row, text, width, bold=False, size=11):
-    lines = _lines(text, width, bold, size)
-    height = lines * LINE_HEIGHT * size / 11 + 3
-    current = sheet.row_dimensions[row].height or 0
-    if lines > 1 or size > 11:
-        sheet.row_dimensions[row].height = max(current, math.ceil(height))
-
-
-def _page_setup(sheet, width, last_row, title_rows):
-    sheet.page_setup.orientation = "landscape"
-    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
-    sheet.page_setup.fitToWidth = 1
-    sheet.page_setup.fitToHeight = 0
-    sheet.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
-    sheet.print_options.horizontalCentered = True
-    sheet.page_margins.left = sheet.page_margins.right = 0.4
-    sheet.page_margins.top = sheet.page_margins.bottom = 0.6
-    sheet.print_area = f"A1:{get_column_letter(width)}{last_row}"
-    if title_rows:
-        # The column headers of the (first) section, repeated at the top of each printed page.
-        sheet.print_title_rows = title_rows
+def _page_setup(worksheet, width, last_row, title_rows):
+    worksheet.set_landscape()
+    worksheet.set_paper(9)  # A4
+    worksheet.fit_to_pages(1, 0)  # one page wide, as many long as it takes
+    worksheet.center_horizontally()
+    worksheet.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
+    worksheet.print_area(0, 0, last_row - 1, width - 1)
+    # The column headers of the first section, repeated at the top of each printed page.
+    worksheet.repeat_rows(title_rows[0] - 1, title_rows[1] - 1)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -292,7 +435,7 @@ def read(source):
 
     `row` is the 1-based position in the document's section list; `column_key` None names the
     row's label cell; `row` None names the section's TỔNG CỘNG row. Raises
-    services.UnusableInput when the file is not one of our workbooks."""
+    errors.UnusableInput when the file is not one of our workbooks."""
     values, formulas = _open(source)
     marker = _marker(values)
     document = {"format": REPORT_FORMAT, "unit": marker["unit"], "period": marker["period"], "forms": {}}
@@ -317,8 +460,6 @@ def read(source):
 
 
 def _unusable(reason):
-    from ..services import UnusableInput
-
     raise UnusableInput(
         f"Tệp Excel không phải biểu mẫu xuất từ cổng báo cáo ({reason}). Hãy tải biểu Excel của báo cáo "
         "từ cổng, điền số liệu vào đó rồi nhập lại."
@@ -333,8 +474,6 @@ def _open(source):
             with open(source, "rb") as file:
                 data = file.read()
         except OSError as error:
-            from ..services import UnusableInput
-
             raise UnusableInput(f"Không đọc được tệp {source}: {error.strerror}.") from None
     if not data.startswith(b"PK"):
         _unusable("không phải tệp .xlsx")
@@ -366,8 +505,6 @@ def _marker(workbook):
         elif not table and line[0]:
             pairs[str(line[0])] = "" if line[1] is None else str(line[1])
     if pairs.get("format") == CONSOLIDATED_FORMAT:
-        from ..services import UnusableInput
-
         raise UnusableInput(
             "Tệp Excel là báo cáo tổng hợp của tỉnh, không phải báo cáo của một đơn vị: không nhập được."
         )

@@ -1,0 +1,10 @@
+"""The domain errors that modules below services.py raise too (exports/xlsx.py reading a workbook),
+kept here so that they need not import services. services.py re-exports them."""
+
+
+class ReportError(Exception):
+    """Base of the domain errors (services.py defines the others); str() is the message for the user."""
+
+
+class UnusableInput(ReportError):
+    """The document cannot be judged at all (wrong format, unknown unit, closed period …)."""
