@@ -1,13 +1,27 @@
-"""What a report carries as a document (Nghị định 30/2020), entered once on the report page:
-số, ngày ban hành, trích yếu, kính gửi, the opening and closing paragraphs, nơi nhận, người ký.
-A blank field prints its default, taken from the period and the unit's profile."""
+"""What a report carries as a document (Nghị định 30/2020): số, ngày ban hành, trích yếu, kính gửi,
+the opening and closing paragraphs, nơi nhận and người ký — for a unit's report (entered on the
+report page, kept in Report.document_meta) and for the province's (entered on the consolidation's
+document page, kept in ReportingPeriod.province_meta).
+
+A blank field prints its default, taken from the period and the issuer: the unit's profile
+(units.Unit), or the province signing as its People's Committee or as the Văn phòng UBND tỉnh."""
+from dataclasses import dataclass
 from datetime import date
 
+from django.conf import settings
 from django.utils import timezone
+
+from units.models import Unit, signature_lines
 
 from .rules import clean_text
 
-# (key, label, widget) in the order of the page; "ngay" is an ISO date, the others text.
+# Thẩm quyền ký as stored in a document's fields: "TT" is the head signing in person (the unit's
+# profile stores it blank, which in a document's fields means "as the profile says").
+DIRECT = "TT"
+AUTHORITIES = tuple((value or DIRECT, label) for value, label in Unit.Authority.choices)
+
+# (key, label, widget) in the order of the page; "ngay" is an ISO date, "tham_quyen" one of
+# AUTHORITIES, the others text.
 FIELDS = (
     ("so", "Số văn bản", "text"),
     ("ngay", "Ngày ban hành", "date"),
@@ -16,23 +30,87 @@ FIELDS = (
     ("mo_dau", "Đoạn mở đầu (căn cứ)", "textarea"),
     ("ket_thuc", "Câu kết", "textarea"),
     ("noi_nhan", "Nơi nhận (mỗi dòng một nơi)", "textarea"),
+    ("tham_quyen", "Thẩm quyền ký", "select"),
+    ("chuc_vu", "Chức vụ người đứng đầu (in sau KT., TL., …)", "text"),
+    ("chuc_vu_ky", "Chức vụ người ký thay", "text"),
     ("nguoi_ky", "Họ tên người ký", "text"),
 )
+# The province chooses first who issues its report.
+ISSUERS = (("UBND", "UBND tỉnh (TM. Ủy ban nhân dân)"), ("VP", "Văn phòng UBND tỉnh (báo cáo nhân danh Văn phòng)"))
+PROVINCE_FIELDS = (("co_quan", "Cơ quan ban hành", "select"), *FIELDS)
+CHOICES = {"tham_quyen": AUTHORITIES, "co_quan": ISSUERS}
 KEYS = tuple(key for key, _, _ in FIELDS)
+PROVINCE_KEYS = tuple(key for key, _, _ in PROVINCE_FIELDS)
 MAX_LENGTH = 2000
 NOI_NHAN = "Văn phòng UBND tỉnh (Phòng Kiểm soát TTHC);\nLưu: VT."  # when the unit's profile has none
 
 
-def clean(meta):
-    """The fields as stored: known keys, text cleaned, a date that reads as a date (else blank)."""
+@dataclass(frozen=True)
+class Issuer:
+    """Who issues a document: its header block, ký hiệu, usual signer and nơi nhận."""
+
+    name: str  # as the sentences name it: "Sở Tài chính", "UBND tỉnh Khánh Hòa"
+    agency: str  # the header block's bold line
+    parent_agency: str  # the line above it (cơ quan chủ quản), or ""
+    ky_hieu: str  # in "Số: …/BC-<ký hiệu>"
+    receiving: str  # who the report goes to (Đơn vị nhận báo cáo, the closing sentence)
+    tham_quyen: str  # one of AUTHORITIES
+    chuc_vu: str  # the head's title
+    chuc_vu_ky: str  # the title of who signs for the head
+    nguoi_ky: str
+    noi_nhan: str  # one a line
+    where: str = ""  # in the trích yếu: " trên địa bàn tỉnh …" for the province
+
+
+def unit_issuer(unit, name=None):
+    """A unit as its profile describes it; `name` is the name printed on the report."""
+    province = settings.PROVINCE_NAME
+    return Issuer(
+        name=name or unit.name,
+        agency=name or unit.name,
+        parent_agency=unit.parent_agency or (f"UBND TỈNH {province.upper()}" if unit.kind == Unit.Kind.SO else ""),
+        ky_hieu=unit.printed_ky_hieu,
+        receiving="Văn phòng UBND tỉnh",
+        tham_quyen=unit.signer_authority or DIRECT,
+        chuc_vu=unit.printed_head_title,
+        chuc_vu_ky=unit.signer_title.upper(),
+        nguoi_ky=unit.signer_name,
+        noi_nhan="\n".join(recipient_lines(unit.noi_nhan)) or NOI_NHAN,
+    )
+
+
+def province_issuer(co_quan="UBND"):
+    """The province's report, signed for the People's Committee (TM. ỦY BAN NHÂN DÂN / KT. CHỦ
+    TỊCH / PHÓ CHỦ TỊCH) or, when the office reports in its own name, by the Văn phòng UBND tỉnh."""
+    province = settings.PROVINCE_NAME
+    receiving, where = "Văn phòng Chính phủ", f" trên địa bàn tỉnh {province}"
+    if co_quan == "VP":
+        return Issuer(
+            name=f"Văn phòng UBND tỉnh {province}", agency="VĂN PHÒNG", parent_agency=f"UBND TỈNH {province.upper()}",
+            ky_hieu="VPUBND", receiving=receiving, tham_quyen="KT", chuc_vu="CHÁNH VĂN PHÒNG",
+            chuc_vu_ky="PHÓ CHÁNH VĂN PHÒNG", nguoi_ky="",
+            noi_nhan="Văn phòng Chính phủ (Cục Kiểm soát TTHC);\nLãnh đạo Văn phòng;\nLưu: VT, KSTT.", where=where,
+        )
+    return Issuer(
+        name=f"UBND tỉnh {province}", agency=f"UBND TỈNH {province.upper()}", parent_agency="", ky_hieu="UBND",
+        receiving=receiving, tham_quyen="TM_KT", chuc_vu="CHỦ TỊCH", chuc_vu_ky="PHÓ CHỦ TỊCH", nguoi_ky="",
+        noi_nhan="Văn phòng Chính phủ (Cục Kiểm soát TTHC);\nChủ tịch, các PCT UBND tỉnh;\nLưu: VT, KSTT.", where=where,
+    )
+
+
+def clean(meta, keys=KEYS):
+    """The fields as stored: known keys, text cleaned, a date that reads as a date and a choice
+    that is one of its choices (else blank)."""
     cleaned = {}
-    for key in KEYS:
+    for key in keys:
         value = clean_text((meta or {}).get(key) or "")[:MAX_LENGTH]
         if key == "ngay" and value:
             try:
                 value = date.fromisoformat(value).isoformat()
             except ValueError:
                 value = ""
+        if key in CHOICES and value not in dict(CHOICES[key]):
+            value = ""
         if value:
             cleaned[key] = value
     return cleaned
@@ -57,37 +135,71 @@ def recipient_lines(text):
     return [line for line in lines if line]
 
 
-def defaults(unit, period, unit_name=None):
-    """What a blank field prints for this unit and period."""
-    name = unit_name or unit.name
+def defaults(issuer, period):
+    """What a blank field prints for this issuer and period."""
     return {
         "so": "",
         "ngay": "",
-        "trich_yeu": trich_yeu(period),
+        "trich_yeu": trich_yeu(period, issuer.where),
         "kinh_gui": "",
         "mo_dau": (
             "Thực hiện Thông tư số 01/2020/TT-VPCP của Văn phòng Chính phủ và chế độ báo cáo định kỳ về công "
-            f"tác kiểm soát thủ tục hành chính, {name} báo cáo kết quả thực hiện {_phrase(period)} như sau:"
+            f"tác kiểm soát thủ tục hành chính, {issuer.name} báo cáo kết quả thực hiện {_phrase(period)} như sau:"
         ),
-        "ket_thuc": f"Trên đây là báo cáo {_phrase(period)} của {name}, kính gửi Văn phòng UBND tỉnh tổng hợp./.",
-        "noi_nhan": "\n".join(recipient_lines(unit.noi_nhan)) or NOI_NHAN,
-        "nguoi_ky": unit.signer_name,
+        "ket_thuc": f"Trên đây là báo cáo {_phrase(period)} của {issuer.name}, kính gửi {issuer.receiving} tổng hợp./.",
+        "noi_nhan": issuer.noi_nhan,
+        "tham_quyen": issuer.tham_quyen,
+        "chuc_vu": issuer.chuc_vu,
+        "chuc_vu_ky": issuer.chuc_vu_ky,
+        "nguoi_ky": issuer.nguoi_ky,
     }
 
 
-def effective(report, meta=None):
-    """Every field as it prints: what the report holds, else its default."""
-    meta = report.document_meta if meta is None else meta
-    values = defaults(report.unit, report.period, report.printed_unit_name)
-    values.update({key: value for key, value in meta.items() if value})
+def effective(issuer, period, meta):
+    """Every field as it prints: what the document holds, else its default."""
+    values = defaults(issuer, period)
+    values.update({key: value for key, value in meta.items() if value and key in values})
     return values
 
 
-def issue_date(report, meta=None):
-    """Ngày ban hành: as entered, else the day of submission, else today."""
-    meta = report.document_meta if meta is None else meta
+def signature(values):
+    """The lines above the signature (NĐ 30/2020, Phụ lục I) from the effective fields."""
+    authority = "" if values["tham_quyen"] == DIRECT else values["tham_quyen"]
+    return signature_lines(authority, values["chuc_vu"].upper(), values["chuc_vu_ky"].upper())
+
+
+def issue_date(meta, fallback=None):
+    """Ngày ban hành: as entered, else `fallback` (the day of submission, for a unit's report;
+    the day of the last approval, for the province's), else today."""
     if meta.get("ngay"):
         return date.fromisoformat(meta["ngay"])
-    if report.submitted_at:
-        return timezone.localdate(report.submitted_at)
+    if fallback:
+        return timezone.localdate(fallback)
     return timezone.localdate()
+
+
+def page_fields(fields, values, meta, hints=None, default_label="Theo hồ sơ đơn vị"):
+    """The fields as a page shows them: the texts pre-filled with what prints (to be edited); the
+    number, the date, the titles and the name blank with the default as a hint; the thẩm quyền
+    ký a choice whose first option, blank, follows the default (`default_label`)."""
+    hints = {"so": "Để trống nếu văn thư ghi số sau khi ký", "ngay": "Để trống: ngày gửi báo cáo",
+             "kinh_gui": "Ví dụ: Văn phòng UBND tỉnh", **(hints or {})}
+    shown_fields = []
+    for key, label, widget in fields:
+        prefilled = widget == "textarea" or key == "co_quan"
+        value = meta.get(key) or (values.get(key, "") if prefilled else "")
+        hint = hints.get(key) or ("" if prefilled or key in CHOICES else values.get(key, ""))
+        if key == "nguoi_ky" and not hint:
+            hint = "Để trống: ký và ghi tên bằng tay"
+        choices = CHOICES.get(key, ())
+        if key == "tham_quyen":
+            choices = (("", f"{default_label}: {dict(AUTHORITIES)[values[key]]}"), *choices)
+        if widget == "date" and value:
+            shown = f"{date.fromisoformat(value):%d/%m/%Y}"
+        elif choices:
+            shown = dict(choices).get(value or values.get(key, ""), value)
+        else:
+            shown = value
+        shown_fields.append({"key": key, "label": label, "widget": widget, "value": value, "shown": shown,
+                             "hint": hint, "choices": choices})
+    return shown_fields

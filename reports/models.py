@@ -22,6 +22,9 @@ class ReportingPeriod(models.Model):
     end = models.DateField("số liệu đến ngày")
     deadline = models.DateField("hạn gửi báo cáo")
     is_open = models.BooleanField("đang mở", default=False)
+    # The province's report of the period as a document: who issues it (UBND tỉnh or its Văn
+    # phòng), số, ngày, trích yếu, nơi nhận, người ký … (document_meta.PROVINCE_FIELDS).
+    province_meta = models.JSONField("thông tin văn bản tổng hợp của tỉnh", default=dict, blank=True)
 
     class Meta:
         ordering = ["-end", "kind"]

@@ -31,6 +31,22 @@ def can_edit(user, unit, report):
     return report is None or is_editable(report)
 
 
+def can_edit_profile(user, unit):
+    """A unit's profile (its documents' ký hiệu, signer, nơi nhận): its own officers and the
+    admins change it; reviewers read it."""
+    if not (user.is_authenticated and unit.is_active):
+        return False
+    return user.is_portal_admin or (user.is_officer and user.units.filter(pk=unit.pk).exists())
+
+
+def unit_for(user, unit_code):
+    """The unit that `user` may see, else Http404."""
+    unit = visible_units(user).filter(code=unit_code).first()
+    if unit is None:
+        raise Http404("Không tìm thấy đơn vị.")
+    return unit
+
+
 def report_for(user, period_code, unit_code):
     """(unit, period, report or None) that `user` may see, else Http404."""
     unit = visible_units(user).filter(code=unit_code).first()
@@ -52,3 +68,12 @@ def require_overview(user):
     """The status board, the consolidation and their exports: reviewers and admins only (403)."""
     if not sees_all_units(user):
         raise PermissionDenied("Chỉ Văn phòng UBND tỉnh xem được trang này.")
+
+
+def overview_period(user, period_code):
+    """The period of a page of the provincial office (require_overview), else Http404."""
+    require_overview(user)
+    period = ReportingPeriod.objects.filter(code=period_code).first()
+    if period is None:
+        raise Http404("Không có kỳ báo cáo này.")
+    return period

@@ -462,6 +462,24 @@ def _catalogue_notices(unit, data):
 
 
 # ---------------------------------------------------------------------------------------------
+# The province's document of a period
+
+
+def province_meta_save(*, period, meta, actor):
+    """Keep the fields of the province's report of `period` as a document (document_meta:
+    who issues it, số, ngày, người ký …). Only the provincial office's reviewers set them. A
+    field left at the default the page showed (that of the issuer kept so far) is kept blank, so
+    that it follows the issuer when the reviewer switches between the UBND tỉnh and its Văn phòng."""
+    if not actor.is_reviewer:
+        raise ReportError("Chỉ chuyên viên tổng hợp của Văn phòng UBND tỉnh sửa được văn bản tổng hợp.")
+    cleaned = document_meta.clean(meta, document_meta.PROVINCE_KEYS)
+    shown = document_meta.defaults(document_meta.province_issuer(period.province_meta.get("co_quan", "UBND")), period)
+    period.province_meta = {key: value for key, value in cleaned.items() if key == "co_quan" or value != shown.get(key)}
+    period.save(update_fields=["province_meta"])
+    return period
+
+
+# ---------------------------------------------------------------------------------------------
 # Excel import
 
 

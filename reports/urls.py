@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import consolidation, officer, review
+from .views import consolidation, officer, profile, review
 
 urlpatterns = [
     path("", officer.home, name="home"),
@@ -15,5 +15,7 @@ urlpatterns = [
     path("tong-hop/", consolidation.consolidation_latest, name="consolidation_latest"),
     path("tong-hop/<str:period_code>/", consolidation.consolidation_page, name="consolidation"),
     path("tong-hop/<str:period_code>/tai-ve.<str:fmt>", consolidation.consolidation_download, name="consolidation_download"),
+    path("tong-hop/<str:period_code>/van-ban/", profile.province_document, name="province_document"),
+    path("don-vi/<str:unit_code>/ho-so/", profile.unit_profile, name="unit_profile"),
     path("tong-hop-nam/<int:year>/", consolidation.annual_page, name="annual"),
 ]

@@ -50,8 +50,8 @@ def forms_from_post(post):
     return raw
 
 
-def meta_from_post(post):
-    return {key: post.get(f"meta{SEP}{key}", "") for key in META_KEYS}
+def meta_from_post(post, keys=META_KEYS):
+    return {key: post.get(f"meta{SEP}{key}", "") for key in keys}
 
 
 def narrative_from_post(post):

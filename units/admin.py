@@ -19,8 +19,7 @@ class UnitAdmin(admin.ModelAdmin):
         (None, {"fields": ["code", "name", "kind", "parent", "is_active"]}),
         ("Văn bản báo cáo (mặc định khi in)", {
             "description": "Thể thức theo Nghị định 30/2020/NĐ-CP: ký hiệu, cơ quan chủ quản, người ký, nơi nhận.",
-            "fields": ["ky_hieu", "parent_agency", "head_title", "signer_authority", "signer_title", "signer_name",
-                       "noi_nhan"],
+            "fields": Unit.PROFILE_FIELDS,
         }),
     )
 

@@ -1,7 +1,8 @@
+from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 
-from .models import User
+from .models import Unit, User
 
 USERNAME_MAX = User._meta.get_field("username").max_length
 
@@ -16,3 +17,12 @@ class LoginForm(AuthenticationForm):
         if len(username) > USERNAME_MAX:
             raise ValidationError("Tên đăng nhập quá dài.", code="max_length")
         return username
+
+
+class UnitProfileForm(forms.ModelForm):
+    """The unit's profile as its officers keep it: the defaults of every report it exports."""
+
+    class Meta:
+        model = Unit
+        fields = Unit.PROFILE_FIELDS
+        widgets = {"noi_nhan": forms.Textarea(attrs={"rows": 4})}

@@ -90,60 +90,64 @@ def _narrative(data, texts):
     return [NarrativeSection(key, title, generated.get(key, ""), texts.get(key, "")) for key, title in narrative.SECTIONS]
 
 
+def _fields(issuer, period, meta, day):
+    """The ExportDocument fields every writer prints from the document's fields (document_meta)."""
+    values = document_meta.effective(issuer, period, meta)
+    return {
+        "period": period,
+        "agency": issuer.agency,
+        "parent_agency": issuer.parent_agency,
+        "receiving": issuer.receiving,
+        "place": settings.PROVINCE_NAME,
+        "day": day,
+        "recipients": document_meta.recipient_lines(values["noi_nhan"]),
+        "signature": document_meta.signature(values),
+        "signer_name": values["nguoi_ky"],
+        "ky_hieu": issuer.ky_hieu,
+        "number": values["so"],
+        "summary": values["trich_yeu"],
+        "kinh_gui": values["kinh_gui"],
+        "opening": values["mo_dau"],
+        "closing": values["ket_thuc"],
+        "attachments": [f"Biểu số {spec.number}" for spec in FORMS.values()],
+    }
+
+
 def unit_document(report, data=None):
     """The document of a unit's report: its saved figures, or `data` (the blank forms of a report
     not saved yet), with the document's fields as the report holds them (document_meta.py). A
     working copy is never printed."""
     if data is None:
         data = report_forms(report)
-    meta = document_meta.effective(report)
-    province = settings.PROVINCE_NAME
+    meta = report.document_meta
+    issuer = document_meta.unit_issuer(report.unit, report.printed_unit_name)
     return ExportDocument(
         kind="unit",
-        period=report.period,
-        agency=report.printed_unit_name,
-        parent_agency=report.unit.parent_agency or (f"UBND TỈNH {province.upper()}" if report.unit.kind == "so" else ""),
-        receiving="Văn phòng UBND tỉnh",
         code=report.unit.code,
         forms=[FormExport(spec, build_tables(code, data[code], data[code])) for code, spec in FORMS.items()],
         narrative=_narrative(data, report.narrative),
         rates_06a=rates_06a(form_totals("II.06a", data["II.06a"])["rows"]),
-        place=province,
-        day=document_meta.issue_date(report),
-        recipients=document_meta.recipient_lines(meta["noi_nhan"]),
-        signature=report.unit.signature_lines(),
-        signer_name=meta["nguoi_ky"],
-        ky_hieu=report.unit.printed_ky_hieu,
-        number=meta["so"],
-        summary=meta["trich_yeu"],
-        kinh_gui=meta["kinh_gui"],
-        opening=meta["mo_dau"],
-        closing=meta["ket_thuc"],
-        attachments=[f"Biểu số {spec.number}" for spec in FORMS.values()],
+        **_fields(issuer, report.period, meta, document_meta.issue_date(meta, report.submitted_at)),
     )
 
 
 def province_document(consolidated):
-    """The provincial office's version: the province reports, one block per unit in each biểu."""
+    """The provincial office's version: the province reports, one block per unit in each biểu,
+    signed as the period's province document says (ReportingPeriod.province_meta): for the
+    People's Committee, or by the Văn phòng UBND tỉnh in its own name."""
     data = {
         code: {key: [row for block in part.blocks for row in block.rows] for key, part in sections.items()}
         for code, sections in consolidated.forms.items()
     }
-    province = settings.PROVINCE_NAME
+    period = consolidated.period
+    meta = period.province_meta
+    last_approval = max((r.updated_at for r in consolidated.reports if r.status == r.Status.APPROVED), default=None)
     return ExportDocument(
         kind="province",
-        period=consolidated.period,
-        agency=f"UBND TỈNH {province.upper()}",
-        parent_agency="",
-        receiving="Văn phòng Chính phủ",
         code="UBND",
         forms=[FormExport(spec, build_consolidated_tables(code, consolidated)) for code, spec in FORMS.items()],
         narrative=_narrative(data, {}),
         rates_06a=consolidated.rates_06a,
-        place=province,
-        recipients=["Văn phòng Chính phủ (Cục Kiểm soát TTHC);", "Chủ tịch, các PCT UBND tỉnh;", "Lưu: VT, KSTT."],
-        # Nghị định 30/2020, Phụ lục I: the province signs on behalf of its People's Committee.
-        signature=["TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH"],
-        summary=document_meta.trich_yeu(consolidated.period, f" trên địa bàn tỉnh {province}"),
-        ky_hieu="UBND",
+        **_fields(document_meta.province_issuer(meta.get("co_quan", "UBND")), period, meta,
+                  document_meta.issue_date(meta, last_approval)),
     )

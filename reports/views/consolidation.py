@@ -4,7 +4,7 @@ import json
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from .. import exports
@@ -12,7 +12,7 @@ from ..consolidation import annual, consolidate, consolidated_document
 from ..exports.document import province_document
 from ..forms_spec import FORMS
 from ..models import ReportingPeriod
-from ..permissions import require_overview
+from ..permissions import overview_period, require_overview
 from ..tables import build_annual_tables, build_consolidated_tables, build_linh_vuc_tables
 from .officer import attachment
 
@@ -35,8 +35,7 @@ def consolidation_latest(request):
 
 @login_required
 def consolidation_page(request, period_code):
-    require_overview(request.user)
-    period = get_object_or_404(ReportingPeriod, code=period_code)
+    period = overview_period(request.user, period_code)
     include_submitted = _include_submitted(request)
     consolidated = consolidate(period, include_submitted=include_submitted)
     # One biểu and one view at a time: a province of 300 units is tens of thousands of rows.
@@ -58,8 +57,7 @@ def consolidation_page(request, period_code):
 @login_required
 def consolidation_download(request, period_code, fmt):
     """The province's consolidation as tthc-consolidated/1 JSON, or in Excel, Word or PDF."""
-    require_overview(request.user)
-    period = get_object_or_404(ReportingPeriod, code=period_code)
+    period = overview_period(request.user, period_code)
     if fmt not in exports.CONTENT_TYPES:
         raise Http404("Không có định dạng này.")
     include_submitted = _include_submitted(request)

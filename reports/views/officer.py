@@ -1,6 +1,5 @@
 """The officer's pages: home, the report page (four biểu, narrative, warnings), uploads and downloads."""
 import json
-from datetime import date
 
 from django.conf import settings
 from django.contrib import messages
@@ -146,20 +145,8 @@ def _page(request, unit, period, report, *, typed=None, version=None, status=200
 
 
 def _meta_fields(unit, period, report, meta):
-    """The document's fields on the page: texts pre-filled with their defaults (to be edited),
-    the number, the date and the names blank with the default as a hint."""
-    defaults = document_meta.defaults(unit, period, report.printed_unit_name if report else None)
-    fields = []
-    for key, label, widget in document_meta.FIELDS:
-        prefilled = widget == "textarea"
-        value = meta.get(key) or (defaults[key] if prefilled else "")
-        hint = {"so": "Để trống nếu văn thư ghi số sau khi ký",
-                "ngay": "Để trống: ngày gửi báo cáo",
-                "kinh_gui": "Ví dụ: Văn phòng UBND tỉnh",
-                "nguoi_ky": defaults["nguoi_ky"] or "Để trống: ký và ghi tên bằng tay"}.get(key, "")
-        shown = f"{date.fromisoformat(value):%d/%m/%Y}" if widget == "date" and value else value
-        fields.append({"key": key, "label": label, "widget": widget, "value": value, "shown": shown, "hint": hint})
-    return fields
+    issuer = document_meta.unit_issuer(unit, report.printed_unit_name if report else None)
+    return document_meta.page_fields(document_meta.FIELDS, document_meta.effective(issuer, period, {}), meta)
 
 
 def _review_actions(user, report):

@@ -2,23 +2,20 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponseNotAllowed
+from django.http import HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 
 from units.models import Unit
 
 from .. import selectors, services
 from ..models import ReportingPeriod
-from ..permissions import can_review, report_for, require_overview
+from ..permissions import can_review, overview_period, report_for
 from ..workflow import WorkflowError
 
 
 @login_required
 def board(request, period_code):
-    require_overview(request.user)
-    period = ReportingPeriod.objects.filter(code=period_code).first()
-    if period is None:
-        raise Http404("Không có kỳ báo cáo này.")
+    period = overview_period(request.user, period_code)
     status, kind = request.GET.get("trang_thai") or None, request.GET.get("loai") or None
     rows, counts = selectors.status_board(period, status=status, kind=kind)
     return render(request, "reports/board.html", {
