@@ -5,7 +5,7 @@ PYTEST_ARGS ?=
 # CI runs the suite a second time against this PostgreSQL server, in a throwaway database.
 PG_URL ?= postgres://postgres@127.0.0.1:5432
 
-.PHONY: install run serve test test-sqlite test-postgres system-deps bench check-deploy lint clean
+.PHONY: worker install run serve test test-sqlite test-postgres system-deps bench check-deploy lint clean
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -18,7 +18,18 @@ install: $(VENV)/.installed
 run: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_demo
-	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:8000
+	@# The exports' worker beside the server (the queue is a table of the same database).
+	$(PY) manage.py db_worker & worker=$$!; trap 'kill $$worker' EXIT INT TERM; \
+		DEBUG=1 $(PY) manage.py runserver 127.0.0.1:8000
+
+# One worker of the export jobs; run as many as wanted, on any machine that reaches the database
+# (TASKS_BACKEND=database) or Redis (TASKS_BACKEND=rq, REDIS_URL): see README, Exports.
+worker: install
+	@if [ "$${TASKS_BACKEND:-database}" = rq ]; then \
+		$(PY) manage.py rqworker --job-class django_tasks_rq.Job default; \
+	else \
+		$(PY) manage.py db_worker; \
+	fi
 
 # Debian's packages the tests need: chromium drives the browser tests (Playwright never downloads a
 # browser of its own); poppler-utils reads the PDFs back; Liberation Serif 2 (fonts-liberation2:

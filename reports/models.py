@@ -195,3 +195,37 @@ def _row_model(form, section):
 # One table per section of each biểu, its integer columns declared by the biểu itself.
 ROW_MODELS = {(form.code, section.key): _row_model(form, section) for form, section in all_sections()}
 globals().update({model.__name__: model for model in ROW_MODELS.values()})
+
+
+class ExportFile(models.Model):
+    """A generated .xlsx/.docx/.pdf, kept under the key of what it was made from (export_jobs.py):
+    a second request for the same key gets the stored file at once, from any web server."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Đang chờ"
+        RUNNING = "running", "Đang tạo"
+        READY = "ready", "Sẵn sàng"
+        FAILED = "failed", "Lỗi"
+
+    key = models.CharField("khóa nội dung", max_length=64, unique=True)
+    fmt = models.CharField("định dạng", max_length=5)
+    period = models.ForeignKey(ReportingPeriod, verbose_name="kỳ báo cáo", on_delete=models.CASCADE,
+                               related_name="export_files")
+    # A unit's report; None: the province's consolidation.
+    unit = models.ForeignKey(Unit, verbose_name="đơn vị", null=True, blank=True, on_delete=models.CASCADE,
+                             related_name="export_files")
+    include_submitted = models.BooleanField("gồm báo cáo đã gửi", default=False)
+    status = models.CharField("trạng thái", max_length=10, choices=Status.choices, default=Status.PENDING)
+    file = models.FileField("tệp", upload_to="exports/", blank=True)
+    filename = models.CharField("tên tệp tải về", max_length=120, blank=True)
+    error = models.TextField("lỗi", blank=True)
+    created_at = models.DateTimeField("yêu cầu lúc", auto_now_add=True)
+    started_at = models.DateTimeField("bắt đầu lúc", null=True, blank=True)
+    finished_at = models.DateTimeField("xong lúc", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "tệp xuất"
+        verbose_name_plural = "tệp xuất"
+
+    def __str__(self):
+        return self.filename or self.key

@@ -2,13 +2,14 @@
 exception (with a Vietnamese message) that the caller turns into a message or an exit status."""
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F, Max
 from django.utils import timezone
 
 from units.models import LinhVuc
 
-from . import document_meta, notifications, periods, selectors
+from . import document_meta, export_jobs, notifications, periods, selectors
 from .errors import ReportError, UnusableInput
 from .exports import xlsx
 from .forms_spec import FORMS, all_sections
@@ -355,6 +356,8 @@ def report_approve(*, report, actor):
         report = Report.objects.select_for_update(of=("self",)).select_related("period", "unit").get(pk=report.pk)
         _transition(report, S.APPROVED, actor)
         transaction.on_commit(lambda: notifications.notify_approved(report), robust=True)
+        if settings.EXPORT_ON_APPROVAL:
+            transaction.on_commit(lambda: export_jobs.prepare_approved(report), robust=True)
     return report
 
 

@@ -123,11 +123,15 @@ def form_post(forms, version, action="save", **extra):
     return data
 
 
+def content(response):
+    """The body of a test client's response as bytes, a streamed one (a download) read to its end."""
+    return b"".join(response.streaming_content) if getattr(response, "streaming", False) else response.content
+
+
 def text(response, errors="strict"):
-    """The body of a test client's response as text, a streamed one (a download) read to its end.
-    `errors="replace"` where the body may not be UTF-8 (a download's bytes, a page fed hostile input)."""
-    body = b"".join(response.streaming_content) if getattr(response, "streaming", False) else response.content
-    return body.decode(errors=errors)
+    """The body as text. `errors="replace"` where the body may not be UTF-8 (a download's bytes, a
+    page fed hostile input)."""
+    return content(response).decode(errors=errors)
 
 
 def save_report(unit, period, forms, actor=None, narrative=None, explanations=(), version=None):
@@ -148,6 +152,16 @@ def save_report(unit, period, forms, actor=None, narrative=None, explanations=()
 def stc_report(stc, period, officer_stc, good_forms):
     """STC's draft for 2023-Q3 with the good figures."""
     return save_report(stc, period, good_forms, actor=officer_stc)
+
+
+@pytest.fixture(autouse=True)
+def exports_in_the_request(settings, tmp_path_factory):
+    """Export jobs run inside the request that starts them (the immediate task backend), so a
+    download answers its file at once; files go to a temporary MEDIA_ROOT. Tests of the real
+    queues (tests/test_export_jobs.py) start workers of their own."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    settings.MEDIA_ROOT = tmp_path_factory.mktemp("media")
+    settings.EXPORT_ON_APPROVAL = False
 
 
 @pytest.fixture(autouse=True)

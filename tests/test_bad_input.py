@@ -28,7 +28,7 @@ from reports.models import Report, Transition
 from reports.narrative import KEYS as NARRATIVE_KEYS
 from reports.rules import clean_text
 from reports.services import report_submit
-from tests.conftest import GOOD_FORMS, form_post, make_unit, save_report, text
+from tests.conftest import GOOD_FORMS, content, form_post, make_unit, save_report, text
 from units.models import LinhVuc
 
 BOUNDED = settings(
@@ -405,7 +405,7 @@ def test_upload_without_a_file_is_refused_in_vietnamese(client, draft):
 def workbook(client, draft):
     response = client.get("/bao-cao/2023-Q3/STC/tai-ve.xlsx")
     assert response.status_code == 200
-    return response.content
+    return content(response)
 
 
 excel_value = st.one_of(
@@ -615,7 +615,7 @@ def test_stored_text_is_escaped_everywhere(client, stc, period, officer_stc, rev
         assert document["narrative"]["I.1"] == both and document["explanations"][0]["text"] == both
         assert document["forms"]["II.06a"]["rows"][0]["linh_vuc"] == SCRIPT
         for url in (f"{report_url}.docx", f"{consolidation_url}.docx"):
-            with zipfile.ZipFile(io.BytesIO(client.get(url).content)) as archive:
+            with zipfile.ZipFile(io.BytesIO(content(client.get(url)))) as archive:
                 xml = archive.read("word/document.xml").decode()
             assert escaped_script in xml and "<script>" not in xml, url
 

@@ -38,6 +38,8 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "axes",
+    "django_tasks",
+    "django_tasks_db",
     "units",
     "reports",
 ]
@@ -145,6 +147,29 @@ EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT") or 10)
 PROVINCE_NAME = os.environ.get("PROVINCE_NAME", "Khánh Hòa")  # printed in exports
 # The report page saves what is typed in the background after this pause (milliseconds).
 AUTOSAVE_PAUSE_MS = int(os.environ.get("AUTOSAVE_PAUSE_MS", "3000"))
+
+# Exports run as background jobs (reports/export_jobs.py) on Django's Tasks API. TASKS_BACKEND:
+# "database" (default: the queue is a table of the project's database, `manage.py db_worker` runs
+# it), "rq" (production: Redis at REDIS_URL, `manage.py rqworker --job-class django_tasks_rq.Job`
+# on any machine), "immediate" (the job runs inside the request: tests).
+TASKS_BACKEND = os.environ.get("TASKS_BACKEND", "database")
+REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
+TASKS = {"default": {"BACKEND": {
+    "database": "django_tasks_db.DatabaseBackend",
+    "rq": "django_tasks_rq.RQBackend",
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+}[TASKS_BACKEND]}}
+if TASKS_BACKEND == "rq":
+    INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
+    TASKS["default"]["QUEUES"] = ["default"]
+    RQ_QUEUES = {"default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 900}}
+# Generated files (any Django storage in production: STORAGES["default"]); never served directly,
+# every download goes through the views' permission checks.
+MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT") or BASE_DIR / "media")
+# A job pending or running for longer than this is taken for dead (its worker killed): "Thử lại".
+EXPORT_STALE_SECONDS = int(os.environ.get("EXPORT_STALE_SECONDS", "900"))
+# An approved report's three files are made right away, so that the reviewer's download is instant.
+EXPORT_ON_APPROVAL = env_bool("EXPORT_ON_APPROVAL", True)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "tthc@localhost")
 # Where the portal is reached, for the links in emails.
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")

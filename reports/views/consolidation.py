@@ -9,11 +9,11 @@ from django.utils import timezone
 
 from .. import exports
 from ..consolidation import annual, consolidate, consolidated_document
-from ..exports.document import province_document
 from ..forms_spec import FORMS
 from ..models import ReportingPeriod
 from ..permissions import overview_period, require_overview
 from ..tables import build_annual_tables, build_consolidated_tables, build_linh_vuc_tables
+from .downloads import export_response
 from .officer import attachment
 
 
@@ -61,11 +61,11 @@ def consolidation_download(request, period_code, fmt):
     if fmt not in exports.CONTENT_TYPES:
         raise Http404("Không có định dạng này.")
     include_submitted = _include_submitted(request)
+    if fmt != "json":
+        return export_response(request, period=period, fmt=fmt, include_submitted=include_submitted,
+                               title=f"Tổng hợp toàn tỉnh — {period.label}")
     consolidated = consolidate(period, include_submitted=include_submitted)
-    if fmt == "json":
-        body = json.dumps(consolidated_document(consolidated), ensure_ascii=False, indent=2).encode()
-    else:
-        body = exports.render(province_document(consolidated), fmt)
+    body = json.dumps(consolidated_document(consolidated), ensure_ascii=False, indent=2).encode()
     suffix = "_gom_da_gui" if include_submitted else ""
     return attachment(body, fmt, f"tong_hop_{period.code}{suffix}")
 

@@ -29,6 +29,7 @@ from ..webforms import (
     narrative_from_post,
 )
 from ..workflow import S, WorkflowError, can_transition
+from .downloads import export_response
 
 
 def _deadline_text(period, report):
@@ -331,6 +332,9 @@ def report_download(request, period_code, unit_code, fmt):
         report, data = Report(unit=unit, period=period), selectors.initial_forms(unit, period)
     if fmt == "json":
         body = json.dumps(report_document(report, data), ensure_ascii=False, indent=2).encode()
+    elif data is None:
+        return export_response(request, period=period, fmt=fmt, report=report,
+                               title=f"{report.printed_unit_name} — {period.label}")
     else:
         body = exports.render(unit_document(report, data), fmt)
     return attachment(body, fmt, f"{unit.code}_{period.code}")

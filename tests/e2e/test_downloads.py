@@ -53,3 +53,26 @@ def test_officer_and_reviewer_download_all_six_files(page, tmp_path):
     reviewer_files = {fmt: download(page, fmt, tmp_path) for fmt in ("xlsx", "docx", "pdf")}
     assert reviewer_files["xlsx"].name == f"tong_hop_{previous.code}.xlsx"
     check_files(reviewer_files, "Sở Tài chính")
+
+
+def test_a_long_export_shows_progress_then_downloads(page, settings, tmp_path):
+    """A queue whose worker is slow: the page says "Đang tạo tệp…", keeps the buttons from
+    starting a second job, and downloads the file once the worker has made it."""
+    from reports.export_jobs import generate_export
+    from reports.models import ExportFile
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    call_command("load_demo", verbosity=0)
+    previous = ReportingPeriod.objects.filter(kind__startswith="Q", is_open=False).order_by("-end").first()
+    login(page, "tonghop")
+    page.goto(f"/tong-hop/{previous.code}/")
+    page.click('#downloads a[data-download="docx"]')
+    status = page.locator("#download-status")
+    status.get_by_text("Đang tạo tệp Word").wait_for()
+    assert page.locator('#downloads a[data-download="pdf"]').get_attribute("aria-disabled") == "true"
+    page.click('#downloads a[data-download="pdf"]', force=True)  # a second click starts nothing
+    assert list(ExportFile.objects.values_list("fmt", flat=True)) == ["docx"]
+    with page.expect_download() as info:
+        generate_export.call(ExportFile.objects.get().pk)  # the worker's turn
+    assert info.value.suggested_filename == f"tong_hop_{previous.code}.docx"
+    status.get_by_text("đã sẵn sàng").wait_for()

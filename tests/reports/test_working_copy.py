@@ -13,7 +13,7 @@ from reports.consolidation import consolidate
 from reports.forms_spec import FORMS
 from reports.models import Report
 from reports.selectors import status_board
-from tests.conftest import GOOD_FORMS, form_post, save_report, text
+from tests.conftest import GOOD_FORMS, content, form_post, save_report, text
 
 from .test_views import page
 
@@ -63,7 +63,7 @@ def test_exports_print_the_saved_figures_not_the_working_copy(client, typed_over
     assert document["forms"]["II.06a"]["rows"][1]["c4"] == 377
     assert document["narrative"] == {}
     workbook = openpyxl.load_workbook(io.BytesIO(
-        client.get(reverse("report_download", args=[period.code, stc.code, "xlsx"])).content))
+        content(client.get(reverse("report_download", args=[period.code, stc.code, "xlsx"])))))
     values = {cell.value for sheet in workbook.worksheets for row in sheet.iter_rows() for cell in row}
     assert 377 in values and 999 not in values and "bốn" not in values
 

@@ -1,0 +1,130 @@
+"""Exports on the real task queues: a worker in a subprocess (the database backend, and RQ on
+Redis), the web server in another, the province's PDF asked for, waited for and downloaded."""
+import http.cookiejar
+import json
+import os
+import re
+import socket
+import sqlite3
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from tests.test_serve import free_port
+
+ROOT = Path(__file__).resolve().parent.parent
+REDIS = ("127.0.0.1", 6379)
+REDIS_DB = 7  # a database of its own on the shared Redis, emptied before use
+
+
+@pytest.fixture(scope="module")
+def demo_database(tmp_path_factory):
+    """The demo province in a SQLite file that the server and the workers share."""
+    path = tmp_path_factory.mktemp("workers") / "demo.sqlite3"
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{path}"}
+    for command in (["migrate", "-v0"], ["load_demo"]):
+        subprocess.run([sys.executable, "manage.py", *command], cwd=ROOT, env=env, check=True,
+                       stdout=subprocess.DEVNULL)
+    with sqlite3.connect(path) as db:
+        (period,) = db.execute(
+            "select p.code from reports_reportingperiod p join reports_report r on r.period_id = p.id "
+            "where r.status = 'approved' group by p.code order by count(*) desc limit 1").fetchone()
+    return path, period
+
+
+def _start(args, env):
+    return subprocess.Popen([sys.executable, "manage.py", *args], cwd=ROOT, env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def _wait_for_port(port, seconds=30):
+    deadline = time.time() + seconds
+    while time.time() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+            return
+        except OSError:
+            time.sleep(0.2)
+    raise AssertionError(f"nothing answers on port {port}")
+
+
+@pytest.fixture
+def portal(demo_database, tmp_path, request):
+    """(base URL, database path, period) of a server and a worker of the backend asked for."""
+    backend = request.param
+    path, period = demo_database
+    env = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    env.update(DATABASE_URL=f"sqlite:///{path}", TASKS_BACKEND=backend, MEDIA_ROOT=str(tmp_path / "media"),
+               REDIS_URL=f"redis://{REDIS[0]}:{REDIS[1]}/{REDIS_DB}", EXPORT_ON_APPROVAL="0")
+    if backend == "rq":
+        redis = pytest.importorskip("redis")
+        try:
+            redis.Redis(host=REDIS[0], port=REDIS[1], db=REDIS_DB, socket_connect_timeout=1).flushdb()
+        except redis.exceptions.ConnectionError:
+            if os.environ.get("CI"):
+                raise
+            pytest.skip(f"no Redis answers at {REDIS[0]}:{REDIS[1]}: the RQ backend is not tried")
+        worker = _start(["rqworker", "--job-class", "django_tasks_rq.Job", "default"], env)
+    else:
+        worker = _start(["db_worker", "--interval", "0.2", "--no-startup-delay"], env)
+    with sqlite3.connect(path) as db:
+        db.execute("delete from reports_exportfile")
+    port = free_port()
+    server = _start(["runserver", f"127.0.0.1:{port}", "--noreload", "--nothreading"], env)
+    try:
+        _wait_for_port(port)
+        yield f"http://127.0.0.1:{port}", path, period
+    finally:
+        for process in (server, worker):
+            process.terminate()
+            process.wait(timeout=30)
+
+
+def _client(base):
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
+    page = opener.open(f"{base}/dang-nhap/", timeout=10).read().decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+    data = urllib.parse.urlencode({"username": "tonghop", "password": "matkhau123", "csrfmiddlewaretoken": token})
+    opener.open(urllib.request.Request(f"{base}/dang-nhap/", data.encode(), headers={"Referer": f"{base}/dang-nhap/"}),
+                timeout=10)
+    return opener
+
+
+def _exports(path):
+    with sqlite3.connect(path) as db:
+        return db.execute("select key, status from reports_exportfile").fetchall()
+
+
+@pytest.mark.parametrize("portal", ["database", "rq"], indirect=True)
+def test_a_worker_makes_the_province_s_pdf_and_the_second_request_gets_it_at_once(portal):
+    base, path, period = portal
+    opener = _client(base)
+    url = f"{base}/tong-hop/{period}/tai-ve.pdf"
+    with opener.open(url, timeout=30) as response:
+        first = response.read()
+    # The job is queued, not run in the request: the page says so and refreshes itself.
+    assert "Đang tạo tệp" in first.decode() and 'http-equiv="refresh"' in first.decode()
+    deadline, state = time.time() + 180, None
+    while time.time() < deadline:  # as the page script polls
+        poll = urllib.request.Request(f"{url}?cho=1", headers={"Accept": "application/json"})
+        state = json.loads(opener.open(poll, timeout=30).read())
+        if state["state"] != "waiting":
+            break
+        time.sleep(0.5)
+    assert state["state"] == "ready", state
+    with opener.open(url, timeout=30) as response:
+        first = response.read()
+        assert response.headers["Content-Type"] == "application/pdf"
+        assert f"tong_hop_{period}.pdf" in response.headers["Content-Disposition"]
+    assert first.startswith(b"%PDF") and b"%%EOF" in first[-1024:]
+    assert [status for _, status in _exports(path)] == ["ready"]
+    # Asked again: the stored file, no new job.
+    started = time.time()
+    with opener.open(url, timeout=30) as response:
+        assert response.read() == first
+    assert time.time() - started < 5
+    assert len(_exports(path)) == 1
