@@ -1,11 +1,10 @@
-"""The consolidation page and the consolidated exports for 30, 100 and 300 units: time and queries."""
+"""The consolidation page for 30, 100 and 300 units: time and queries (the exports: bench_exports)."""
 import os
 import time
 
 from bench.common import count_queries, populate, print_table
 
 SIZES = tuple(int(n) for n in os.environ.get("BENCH_UNITS", "30,100,300").split(","))
-TARGETS = {"xlsx": 2.0, "docx": 3.0, "pdf": 15.0}  # seconds, for 30 units (issue 4)
 
 
 def run():
@@ -13,9 +12,6 @@ def run():
     from django.test import Client
     from django.urls import reverse
 
-    from reports import exports
-    from reports.consolidation import consolidate, consolidated_document
-    from reports.exports.document import province_document
     from tests.conftest import make_user
     from units.models import User
 
@@ -24,7 +20,7 @@ def run():
         "bench_reviewer", role=User.Role.REVIEWER)
     client = Client()
     client.force_login(reviewer)
-    pages, files = [], []
+    pages = []
     for units in SIZES:
         period = populate(units)
         url = reverse("consolidation", args=[period.code])
@@ -38,19 +34,5 @@ def run():
         seconds = sorted(runs)[1]  # the median of three
         verdict = ("đạt" if seconds < 1 else "CHƯA ĐẠT") if units == 300 else ""
         pages.append((units, f"{seconds * 1000:.0f}", queries, verdict))
-        for fmt in ("json", *exports.DOCUMENT_FORMATS):
-            def export(period=period, fmt=fmt):
-                consolidated = consolidate(period)
-                if fmt == "json":
-                    return consolidated_document(consolidated)
-                return exports.render(province_document(consolidated), fmt)
-
-            start = time.perf_counter()
-            _, queries = count_queries(export)
-            seconds = time.perf_counter() - start
-            target = TARGETS.get(fmt) if units == 30 else None
-            files.append((units, fmt, f"{seconds:.2f}", queries,
-                          f"< {target:g} s: {'đạt' if seconds < target else 'CHƯA ĐẠT'}" if target else ""))
     print_table("Trang tổng hợp (GET, trong tiến trình, trung vị của 3 lần)", ["đơn vị", "ms", "truy vấn", "300 đơn vị < 1 s"], pages)
-    print_table("Xuất báo cáo tổng hợp", ["đơn vị", "định dạng", "giây", "truy vấn", "mục tiêu (30 đơn vị)"], files)
-    return pages, files
+    return pages

@@ -9,7 +9,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.common import setup_django  # noqa: E402
 
-SUITES = ("pages", "consolidation", "load")
+SUITES = ("pages", "consolidation", "exports", "load")
 
 
 def main(argv):

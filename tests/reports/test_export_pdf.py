@@ -127,3 +127,35 @@ def test_province_pdf_has_a_block_per_unit(stc, skhdt, period, officer_stc, offi
                      r"2\. Sở Tài chính 1 Quản lý công sản 43 .* Cộng 420 .* TỔNG CỘNG 840", ii06a)
     assert all(emb == "yes" for _name, emb in fonts(path))
     assert [s for s in page_sizes(path)].count(LANDSCAPE) >= 4
+
+
+def test_a_long_pdf_is_laid_out_in_parts_and_reads_as_one(stc, skhdt, period, officer_stc, officer_skhdt, reviewer,
+                                                          good_forms, tmp_path, settings):
+    """Parts of a few rows, laid out by processes of their own (pdf_worker), joined: the pages are
+    numbered over the whole document, no unit's block is cut, a biểu going on says so."""
+    for unit, officer in ((stc, officer_stc), (skhdt, officer_skhdt)):
+        report = save_report(unit, period, good_forms, actor=officer)
+        services.report_submit(report=report, actor=officer)
+        services.report_approve(report=report, actor=reviewer)
+    document = province_document(consolidate(period))
+    whole = tmp_path / "whole.pdf"
+    whole.write_bytes(render(document, "pdf"))
+    settings.PDF_PART_ROWS, settings.PDF_PROCESSES = 4, 2
+    assert len(pdf_export._parts(document, 4)) > 4
+    parted = tmp_path / "parted.pdf"
+    parted.write_bytes(render(document, "pdf"))
+    texts, sizes = pages_text(parted), page_sizes(parted)
+    assert not texts[0].startswith("1 ")
+    for number, text in enumerate(texts[1:], 2):
+        assert text.startswith(f"{number} "), text[:40]
+    assert sizes[0] == PORTRAIT and sizes[-1] == LANDSCAPE
+    assert "(tiếp theo)" in " ".join(texts)
+    for part in pdf_export._parts(document, 4)[1:]:  # a part holds whole unit blocks
+        for form in part["forms"]:
+            for table in form["tables"]:
+                rows = table["rows"]
+                assert rows[0].get("unit") and rows[-1]["kind"] in ("subtotal", "total"), [r["kind"] for r in rows]
+    whole_text = " ".join(pages_text(whole))
+    for figure in ("TỔNG CỘNG 840", "Cộng 420"):
+        assert figure in whole_text and figure in " ".join(texts)
+    assert all(emb == "yes" for _name, emb in fonts(parted))
