@@ -31,6 +31,8 @@ from ..webforms import (
 from ..workflow import S, WorkflowError, can_transition
 from .downloads import export_response
 
+RECENT_REVISIONS = 10  # the saves listed on the report page
+
 
 def _deadline_text(period, report):
     """What is true of the deadline for this report: sent on time or late, returned (when, and
@@ -105,6 +107,9 @@ def _page(request, unit, period, report, *, typed=None, version=None, status=200
     base, changes = _changes_since_last_submission(report)
     changed = changed_cells(changes)
     first_error_form = next((i.form for i in judgement.errors if i.form), None)
+    # The latest saves only: a report saved hundreds of times must not make its page slow.
+    revisions = list(report.revisions.select_related("actor").defer("document").order_by("-version")
+                     [:RECENT_REVISIONS]) if report else []
     generated = narrative.generated(judgement.data) if judgement.ok else {}
     context = {
         "unit": unit,
@@ -136,7 +141,8 @@ def _page(request, unit, period, report, *, typed=None, version=None, status=200
         "nhom_choices": [(code, text) for code, text in NHOM_LABELS.items()],
         "cap_choices": [(code, text) for code, text in CAP_LABELS.items()],
         "transitions": report.transitions.select_related("actor") if report else [],
-        "revisions": report.revisions.select_related("actor").defer("document").order_by("-version") if report else [],
+        "revisions": revisions,
+        "earlier_revisions": (report.revisions.count() - len(revisions)) if len(revisions) == RECENT_REVISIONS else 0,
         "deadline_text": _deadline_text(period, report),
         "review_actions": _review_actions(request.user, report),
         "changes": changes,

@@ -216,6 +216,17 @@ def test_report_page_lists_every_save_with_who_and_when(client, reviewer, stc, p
     assert saves.count(officer_stc.display_name) == 2 and "<td>2</td>" in saves and "<td>1</td>" in saves
 
 
+def test_report_page_lists_the_latest_ten_saves_and_counts_the_others(client, reviewer, stc, period, officer_stc,
+                                                                        good_forms, stc_report):
+    for _ in range(11):
+        save_report(stc, period, good_forms, actor=officer_stc)
+    client.force_login(reviewer)
+    body = text(client.get(reverse("report", args=["2023-Q3", "STC"])))
+    saves = re.search(r'id="revisions">(.*?)</table>', body, re.S).group(1)
+    assert saves.count("<tr><td>") == 10 and "<td>12</td>" in saves and "<td>2</td>" not in saves
+    assert "và 2 lần lưu trước đó." in body
+
+
 def test_board_lists_departments_before_districts(client, reviewer, stc, period):
     make_unit("CAMLAM", "UBND huyện Cam Lâm", kind=Unit.Kind.HUYEN)
     client.force_login(reviewer)
