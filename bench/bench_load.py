@@ -30,7 +30,9 @@ def _free_port():
 
 
 def _start_server(database_url, port):
-    env = {**os.environ, "DATABASE_URL": database_url, "DEBUG": "0", "HTTPS": "0", "SECRET_KEY": secrets.token_hex(32),
+    # CONN_MAX_AGE as in production (setup_django sets 0 for the bench's own process).
+    env = {**os.environ, "DATABASE_URL": database_url, "CONN_MAX_AGE": "60", "DEBUG": "0", "HTTPS": "0",
+           "SECRET_KEY": secrets.token_hex(32),
            "ALLOWED_HOSTS": "127.0.0.1", "BENCH_ENDPOINTS": "1", "STATIC_MANIFEST": "0", "LOG_LEVEL": "ERROR"}
     gunicorn = str(Path(sys.executable).parent / "gunicorn")
     server = subprocess.Popen(
@@ -127,10 +129,16 @@ def run():
     from django.conf import settings
     from django.contrib.auth.hashers import make_password
 
+    from reports.models import Report
     from units.models import User
 
     period = populate(OFFICERS)
     User.objects.filter(username__startswith="bench").update(password=make_password("bench"))
+    # Drafts: the officers' saves are real saves (an approved report refuses them with a redirect
+    # that would count as a success). The versions tell afterwards how many saves were kept.
+    reports = Report.objects.filter(period=period, unit__code__startswith="BENCH")
+    reports.update(status=Report.Status.DRAFT, working_copy=None)
+    versions_before = sum(reports.values_list("version", flat=True))
     database = settings.DATABASES["default"]
     url = os.environ["DATABASE_URL"]
     port = _free_port()
@@ -144,20 +152,28 @@ def run():
     finally:
         server.terminate()
         server.wait(timeout=30)
+    kept = sum(reports.values_list("version", flat=True)) - versions_before
     requests_rush = len(rush["page"]) + len(rush["save"])
     throughput = requests_rush / rush_time
     floor_throughput = len(floor["floor"]) / floor_time
+    page_rate, save_rate = len(rush["page"]) / rush_time, len(rush["save"]) / rush_time
+
+    def ratio(rate, target):
+        value = rate / floor_throughput
+        return f"{value:.3f} (≥ {target}: {'đạt' if value >= target else 'CHƯA ĐẠT'})"
+
     rows = [
-        ("mở trang báo cáo (GET)", len(rush["page"]), f"{len(rush['page']) / rush_time:.1f}", _ms(rush["page"], 50),
-         _ms(rush["page"], 95), ""),
-        ("lưu báo cáo (POST)", len(rush["save"]), f"{len(rush['save']) / rush_time:.1f}", _ms(rush["save"], 50),
-         _ms(rush["save"], 95), ""),
-        ("cả hai", requests_rush, f"{throughput:.1f}", "", "", len(rush_errors)),
+        ("mở trang báo cáo (GET)", len(rush["page"]), f"{page_rate:.1f}", _ms(rush["page"], 50),
+         _ms(rush["page"], 95), "", ratio(page_rate, 0.2)),
+        ("lưu báo cáo (POST)", len(rush["save"]), f"{save_rate:.1f}", _ms(rush["save"], 50),
+         _ms(rush["save"], 95), f"{len(rush['save']) - kept} không được lưu", ratio(save_rate, 0.2)),
+        ("cả hai", requests_rush, f"{throughput:.1f}", "", "", len(rush_errors), ""),
         ("sàn: 1 lần ghi (GET)", len(floor["floor"]), f"{floor_throughput:.1f}", _ms(floor["floor"], 50),
-         _ms(floor["floor"], 95), len(floor_errors)),
+         _ms(floor["floor"], 95), len(floor_errors), "1"),
     ]
     print_table(
-        f"Cao điểm hạn nộp: {OFFICERS} cán bộ, {SECONDS:.0f} s mỗi lượt, gunicorn {WORKERS} worker, "
-        f"{database['ENGINE'].rsplit('.', 1)[-1]} — tỷ lệ so với sàn: {throughput / floor_throughput:.2f}",
-        ["thao tác", "số yêu cầu", "yêu cầu/s", "p50 ms", "p95 ms", "lỗi"], rows)
+        f"Cao điểm hạn nộp: {OFFICERS} cán bộ, báo cáo nháp, {SECONDS:.0f} s mỗi lượt, gunicorn {WORKERS} worker, "
+        f"CONN_MAX_AGE=60, {database['ENGINE'].rsplit('.', 1)[-1]}; p50 mở trang < 500 ms: "
+        f"{'đạt' if rush['page'] and statistics.median(rush['page']) < 0.5 else 'CHƯA ĐẠT'}",
+        ["thao tác", "số yêu cầu", "yêu cầu/s", "p50 ms", "p95 ms", "lỗi", "tỷ lệ so với sàn"], rows)
     return rows
