@@ -3,6 +3,8 @@
 Users log in with `client.force_login` (django-axes makes `client.login` need a request).
 """
 import copy
+import socket
+import time
 from datetime import date
 
 import pytest
@@ -168,3 +170,22 @@ def exports_in_the_request(settings, tmp_path_factory):
 def fast_password_hashing(settings):
     """PBKDF2 at full strength makes every demo user cost a third of a second."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def free_port():
+    """A TCP port nobody listens on, for a server a test starts."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for_port(port, seconds=30):
+    """Wait until a server a test started answers on `port`."""
+    deadline = time.time() + seconds
+    while time.time() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+            return
+        except OSError:
+            time.sleep(0.2)
+    raise AssertionError(f"nothing answers on port {port}")

@@ -4,7 +4,6 @@ import http.cookiejar
 import json
 import os
 import re
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -14,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.test_serve import free_port
+from tests.conftest import free_port, wait_for_port
 
 ROOT = Path(__file__).resolve().parent.parent
 REDIS = ("127.0.0.1", 6379)
@@ -41,17 +40,6 @@ def _start(args, env):
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
-def _wait_for_port(port, seconds=30):
-    deadline = time.time() + seconds
-    while time.time() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
-            return
-        except OSError:
-            time.sleep(0.2)
-    raise AssertionError(f"nothing answers on port {port}")
-
-
 @pytest.fixture
 def portal(demo_database, tmp_path, request):
     """(base URL, database path, period) of a server and a worker of the backend asked for."""
@@ -76,7 +64,7 @@ def portal(demo_database, tmp_path, request):
     port = free_port()
     server = _start(["runserver", f"127.0.0.1:{port}", "--noreload", "--nothreading"], env)
     try:
-        _wait_for_port(port)
+        wait_for_port(port)
         yield f"http://127.0.0.1:{port}", path, period
     finally:
         for process in (server, worker):
