@@ -104,7 +104,8 @@ def _page(request, unit, period, report, *, typed=None, version=None, status=200
             seen.add(warning.explanation_key)
             warnings.append({"issue": warning, "name": explanation_name(warning),
                              "text": explained.get(warning.explanation_key, "")})
-    base, changes = _changes_since_last_submission(report)
+    transitions = list(report.transitions.select_related("actor")) if report else []
+    base, changes = _changes_since_last_submission(report, transitions)
     changed = changed_cells(changes)
     first_error_form = next((i.form for i in judgement.errors if i.form), None)
     # The latest saves only: a report saved hundreds of times must not make its page slow.
@@ -140,7 +141,7 @@ def _page(request, unit, period, report, *, typed=None, version=None, status=200
         "catalogue": list(unit.linh_vuc.filter(is_active=True).values_list("name", flat=True)),
         "nhom_choices": [(code, text) for code, text in NHOM_LABELS.items()],
         "cap_choices": [(code, text) for code, text in CAP_LABELS.items()],
-        "transitions": report.transitions.select_related("actor") if report else [],
+        "transitions": transitions,
         "revisions": revisions,
         "earlier_revisions": (report.revisions.count() - len(revisions)) if len(revisions) == RECENT_REVISIONS else 0,
         "deadline_text": _deadline_text(period, report),
@@ -163,12 +164,13 @@ def _review_actions(user, report):
     return {"approve": can_transition(report, S.APPROVED), "return": can_transition(report, S.RETURNED)}
 
 
-def _changes_since_last_submission(report):
+def _changes_since_last_submission(report, transitions):
     """(the submission compared with, the changes since): for a submitted or approved report, the
-    submission before the current one; for a report being corrected, its last submission."""
+    submission before the current one; for a report being corrected, its last submission.
+    `transitions` are the report's, in order."""
     if report is None:
         return None, []
-    submissions = [t for t in report.transitions.all() if t.to_status == S.SUBMITTED and t.snapshot]
+    submissions = [t for t in transitions if t.to_status == S.SUBMITTED and t.snapshot]
     current_is_submitted = report.status in (S.SUBMITTED, S.APPROVED)
     earlier = submissions[:-1] if current_is_submitted else submissions
     if not earlier:

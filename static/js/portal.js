@@ -60,7 +60,7 @@
           return;
         }
         if (job.state === "waiting") {
-          show('<div class="d-flex align-items-center gap-2"><div class="progress flex-grow-1" style="max-width: 12rem" ' +
+          show('<div class="d-flex align-items-center gap-2"><div class="progress" style="width: 8rem" ' +
             'role="progressbar" aria-label="Đang tạo tệp"><div class="progress-bar progress-bar-striped ' +
             'progress-bar-animated w-100"></div></div><span>Đang tạo tệp ' + label + "… (" + job.seconds + " giây)</span></div>");
           window.setTimeout(function () {
