@@ -2,7 +2,7 @@ from django import forms
 from django.contrib import admin
 
 from . import periods
-from .models import Report, ReportingPeriod, Transition
+from .models import ExportFile, Report, ReportingPeriod, Transition
 
 
 class ReportingPeriodForm(forms.ModelForm):
@@ -69,4 +69,22 @@ class ReportAdmin(admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ExportFile)
+class ExportFileAdmin(admin.ModelAdmin):
+    """The export jobs and their files, to see what failed and why. A file is only ever made by
+    its job; deleting one here only means it is made again when asked for."""
+
+    list_display = ["filename", "fmt", "period", "unit", "status", "created_at", "finished_at"]
+    list_filter = ["status", "fmt", "period"]
+    search_fields = ["filename", "unit__code", "error"]
+    readonly_fields = ["key", "fmt", "period", "unit", "include_submitted", "status", "file", "filename", "error",
+                       "created_at", "started_at", "finished_at"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
         return False

@@ -149,3 +149,26 @@ def prepare_approved(report):
     if report.status == S.APPROVED:
         for fmt in exports.DOCUMENT_FORMATS:
             request_export(period=report.period, fmt=fmt, report=report)
+
+
+def prune(*, keep_days):
+    """Delete the files nobody will ask for again: in each (period, unit, format, include_submitted)
+    only the newest finished file is kept, and none older than `keep_days`; a job still pending or
+    running is left alone unless it is stale. Returns how many were deleted. A deleted file that is
+    asked for again is simply made again."""
+    cutoff = timezone.now() - timedelta(days=keep_days)
+    seen, doomed = set(), []
+    for export in ExportFile.objects.order_by("-finished_at", "-created_at"):
+        group = (export.period_id, export.unit_id, export.fmt, export.include_submitted)
+        unfinished = export.status in (Status.PENDING, Status.RUNNING) and not is_stale(export)
+        if unfinished:
+            continue
+        if export.created_at < cutoff or group in seen or export.status != Status.READY:
+            doomed.append(export)
+        else:
+            seen.add(group)
+    for export in doomed:
+        if export.file:
+            export.file.delete(save=False)
+        export.delete()
+    return len(doomed)

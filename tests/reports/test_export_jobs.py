@@ -1,5 +1,7 @@
 """Exports as jobs cached by content (reports/export_jobs.py), with the job run inside the
 request (tests/conftest.py): the key, the stored file, the waiting page, failures and retries."""
+import io
+import os
 from datetime import timedelta
 
 import pytest
@@ -133,3 +135,37 @@ def test_a_report_never_saved_downloads_its_blank_forms_at_once(client, officer_
     response = download(client, period, stc, "xlsx")
     assert response.status_code == 200 and content(response).startswith(b"PK")
     assert not ExportFile.objects.exists()
+
+
+def test_prune_keeps_the_newest_file_of_each_report_and_format(client, officer_stc, stc, period, stc_report,
+                                                               good_forms):
+    from django.core.management import call_command
+
+    client.force_login(officer_stc)
+    download(client, period, stc, "xlsx")
+    old = ExportFile.objects.get()
+    old_path = old.file.path
+    client.post(reverse("report", args=[period.code, stc.code]), form_post(good_forms, stc_report.version))
+    download(client, period, stc, "xlsx")
+    download(client, period, stc, "docx")
+    call_command("prune_exports", stdout=io.StringIO())
+    assert sorted(ExportFile.objects.values_list("fmt", flat=True)) == ["docx", "xlsx"]
+    assert not ExportFile.objects.filter(pk=old.pk).exists() and not os.path.exists(old_path)
+    assert content(download(client, period, stc, "xlsx")).startswith(b"PK")  # the kept one, still served
+    ExportFile.objects.update(created_at=timezone.now() - timedelta(days=40))
+    call_command("prune_exports", "--keep-days", "30", stdout=io.StringIO())
+    assert not ExportFile.objects.exists()
+
+
+def test_the_admin_sees_the_jobs_and_why_one_failed(client, admin_user, officer_stc, stc, period, stc_report,
+                                                    monkeypatch):
+    monkeypatch.setattr(export_jobs.exports, "render", lambda document, fmt: 1 / 0)
+    client.force_login(officer_stc)
+    download(client, period, stc, "pdf")
+    admin_user.is_superuser = True
+    admin_user.save()
+    client.force_login(admin_user)
+    listing = text(client.get(reverse("admin:reports_exportfile_changelist")))
+    assert "Lỗi" in listing
+    export = ExportFile.objects.get()
+    assert "ZeroDivisionError" in text(client.get(reverse("admin:reports_exportfile_change", args=[export.pk])))
