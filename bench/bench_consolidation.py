@@ -21,6 +21,7 @@ def run():
     client = Client()
     client.force_login(reviewer)
     from reports.forms_spec import FORMS
+    from reports.views.consolidation import VIEWS
 
     pages = []
     for units in SIZES:
@@ -28,8 +29,8 @@ def run():
         url = reverse("consolidation", args=[period.code])
         client.get(url)
         for code in FORMS:
-            for view, label in (("", "theo đơn vị"), ("linh-vuc", "theo lĩnh vực")):
-                params = {"bieu": code, **({"xem": view} if view else {})}
+            for view, (label, _build) in VIEWS.items():
+                params = {"bieu": code, "xem": view}
                 runs = []
                 for _ in range(3):
                     start = time.perf_counter()

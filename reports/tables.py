@@ -243,6 +243,27 @@ def build_consolidated_tables(form_code, consolidated):
     return tables
 
 
+def build_unit_summary_tables(form_code, consolidated):
+    """The province at a glance: one line per unit (its `Cộng`), then TỔNG CỘNG — what a reviewer
+    reads first; the blocks of rows are a click away (build_consolidated_tables)."""
+    form = FORMS[form_code]
+    tables = []
+    for section in form.sections:
+        part = consolidated.forms[form_code][section.key]
+        rows = [
+            Row(index=n - 1, number=n, labels={"unit": block.unit.code}, label=block.report.printed_unit_name,
+                cells=_cells(section, block.subtotal))
+            for n, block in enumerate(part.blocks, 1)
+        ]
+        header = header_rows(form, section)
+        header[0][1] = HeaderCell("Đơn vị", rowspan=header[0][1].rowspan)  # the rows are units here
+        tables.append(SectionTable(
+            form=form, section=section, header=header, numbers=_numbers(section),
+            rows=rows, total=_cells(section, part.total), view="summary",
+        ))
+    return tables
+
+
 def build_linh_vuc_tables(form_code, consolidated):
     """The same sections with each lĩnh vực (cơ quan, cấp) summed across units."""
     form = FORMS[form_code]

@@ -12,7 +12,12 @@ from ..consolidation import annual, consolidate, consolidated_document
 from ..forms_spec import FORMS
 from ..models import ReportingPeriod
 from ..permissions import overview_period, require_overview
-from ..tables import build_annual_tables, build_consolidated_tables, build_linh_vuc_tables
+from ..tables import (
+    build_annual_tables,
+    build_consolidated_tables,
+    build_linh_vuc_tables,
+    build_unit_summary_tables,
+)
 from .downloads import export_response
 from .officer import attachment
 
@@ -33,6 +38,15 @@ def consolidation_latest(request):
     return redirect("consolidation", period.code)
 
 
+# The ways of reading a biểu of the province (?xem=…): one line per unit by default (300 units make
+# thousands of rows), each unit's rows, or each lĩnh vực summed across units.
+VIEWS = {
+    "tom-tat": ("Mỗi đơn vị một dòng", build_unit_summary_tables),
+    "don-vi": ("Chi tiết từng đơn vị", build_consolidated_tables),
+    "linh-vuc": ("Theo lĩnh vực", build_linh_vuc_tables),
+}
+
+
 @login_required
 def consolidation_page(request, period_code):
     period = overview_period(request.user, period_code)
@@ -40,8 +54,9 @@ def consolidation_page(request, period_code):
     consolidated = consolidate(period, include_submitted=include_submitted)
     # One biểu and one view at a time: a province of 300 units is tens of thousands of rows.
     code = request.GET.get("bieu") if request.GET.get("bieu") in FORMS else next(iter(FORMS))
-    by_linh_vuc = request.GET.get("xem") == "linh-vuc"
-    build = build_linh_vuc_tables if by_linh_vuc else build_consolidated_tables
+    view = request.GET.get("xem") if request.GET.get("xem") in VIEWS else "tom-tat"
+    by_linh_vuc = view == "linh-vuc"
+    build = VIEWS[view][1]
     context = {
         "period": period,
         "periods": ReportingPeriod.objects.order_by("-end", "kind"),
@@ -50,6 +65,8 @@ def consolidation_page(request, period_code):
         "forms": FORMS.values(),
         "form": {"spec": FORMS[code], "tables": build(code, consolidated)},
         "by_linh_vuc": by_linh_vuc,
+        "view": view,
+        "views": [(key, label) for key, (label, _) in VIEWS.items()],
     }
     return render(request, "reports/consolidation.html", context)
 

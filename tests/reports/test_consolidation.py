@@ -1,6 +1,7 @@
 """The province's consolidation of a period and the annual view, as the provincial office sees them:
 the numbers in TỔNG CỘNG, which reports count, rates, the JSON export, queries, permissions."""
 import json
+import re
 from io import StringIO
 
 import pytest
@@ -262,10 +263,10 @@ def test_rates_06a_of_the_province_and_each_unit(two_approved, period, client, r
 def test_page_shows_unit_blocks_subtotals_and_total(two_approved, period, client, reviewer):
     client.force_login(reviewer)
     url = reverse("consolidation", args=[period.code])
-    response = client.get(url, {"bieu": "II.06a"})
+    response = client.get(url, {"bieu": "II.06a", "xem": "don-vi"})
     assert response.status_code == 200
     body = text(response)
-    assert "Quý III năm 2023" in body
+    assert "Quý III năm 2023" in body and 'data-view="units"' in body
     assert '<tr class="heading-unit"><td colspan="13"><span class="heading-text">1. Sở Kế hoạch và Đầu tư</span></td></tr>' in body
     assert '<tr class="heading-unit"><td colspan="13"><span class="heading-text">2. Sở Tài chính</span></td></tr>' in body
     # STC's subtotal of II.06a (3) and the province's TỔNG CỘNG, numbers grouped with dots.
@@ -276,22 +277,40 @@ def test_page_shows_unit_blocks_subtotals_and_total(two_approved, period, client
     assert "Theo lĩnh vực" in by_linh_vuc and 'data-view="linh_vuc"' in by_linh_vuc
     assert '<td class="text-end" data-total="c3"><span data-value>10.000</span></td>' in by_linh_vuc
     # II.08 sub-headings inside a unit's block
-    body_08 = text(client.get(url, {"bieu": "II.08"}))
+    body_08 = text(client.get(url, {"bieu": "II.08", "xem": "don-vi"}))
     assert '<tr class="heading-level"><td colspan="9"><span class="heading-text">I. CẤP TỈNH</span></td></tr>' in body_08
+
+
+def test_the_page_opens_on_one_line_per_unit(two_approved, period, client, reviewer):
+    """300 units are thousands of rows: the page first shows each unit's Cộng and the province's
+    TỔNG CỘNG; the rows of each unit are one click away."""
+    client.force_login(reviewer)
+    body = text(client.get(reverse("consolidation", args=[period.code]), {"bieu": "II.06a"}))
+    assert 'data-view="summary"' in body and 'aria-current="page" href="?bieu=II.06a&xem=tom-tat"' in body
+    table = re.search(r'data-section="rows" data-view="summary">(.*?)</table>', body, re.S).group(1)
+    units = re.findall(r'<td class="row-label">([^<]*)</td>', table)
+    assert [u.strip() for u in units] == ["Sở Kế hoạch và Đầu tư", "Sở Tài chính"]
+    assert "Quản lý công sản" not in table and "heading-unit" not in table
+    assert '<th colspan="1" rowspan="3">Đơn vị</th>' in table
+    assert len(re.findall(r'data-col="c3"[^>]*>(?:<[^>]+>)*5\.000<', table)) == 2  # each unit's (3)
+    assert '<td class="text-end" data-total="c3"><span data-value>10.000</span></td>' in table
+    assert 'href="?bieu=II.06a&xem=don-vi">Chi tiết từng đơn vị</a>' in body
 
 
 def test_page_shows_one_biểu_at_a_time_with_links_to_the_others(two_approved, period, client, reviewer):
     client.force_login(reviewer)
     body = text(client.get(reverse("consolidation", args=[period.code]), {"bieu": "II.07b"}))
     assert 'data-form="II.07b" data-section="bon_tai_cho"' in body and 'data-form="II.06a" data-section' not in body
-    assert '?bieu=II.06a">Biểu II.06a</a>' in body
+    assert '?bieu=II.06a&xem=tom-tat">Biểu II.06a</a>' in body
 
 
 def test_unit_name_printed_is_the_one_on_the_report(stc, period, client, reviewer):
     put_report(stc, period, {})
     Report.objects.filter(unit=stc).update(unit_name="Sở Tài chính (tên cũ)")
     client.force_login(reviewer)
-    assert "1. Sở Tài chính (tên cũ)" in text(client.get(reverse("consolidation", args=[period.code])))
+    url = reverse("consolidation", args=[period.code])
+    assert "Sở Tài chính (tên cũ)" in text(client.get(url))
+    assert "1. Sở Tài chính (tên cũ)" in text(client.get(url, {"xem": "don-vi"}))
 
 
 def test_empty_period_and_unknown_period(period, client, reviewer):

@@ -35,7 +35,7 @@ def test_read_only_tables_of_the_province(client, reviewer, stc, period, stc_rep
     """The draft counts nowhere: the consolidation's tables are empty and say so; the annual view has
     summary rows and no TỔNG CỘNG; neither has an input."""
     client.force_login(reviewer)
-    body = text(client.get(reverse("consolidation", args=[period.code]), {"bieu": "II.06a"}))
+    body = text(client.get(reverse("consolidation", args=[period.code]), {"bieu": "II.06a", "xem": "don-vi"}))
     assert '<table class="table table-bordered table-sm form-table align-middle" data-form="II.06a" data-section="rows" ' \
            'data-view="units">' in body
     assert '<tr><td colspan="13" class="text-muted text-center">Không có dòng nào.</td></tr>' in body
