@@ -50,9 +50,12 @@ class Judgement:
 
 
 class ValidationFailed(ReportError):
+    """Submitting figures that break a rule (saving them keeps a working copy instead)."""
+
     def __init__(self, judgement):
         self.judgement = judgement
-        super().__init__(f"Còn {len(judgement.errors)} lỗi trong báo cáo: chưa lưu. Sửa các ô được đánh dấu đỏ.")
+        super().__init__(f"Chưa gửi được: còn {len(judgement.errors)} lỗi trong báo cáo. "
+                         "Sửa các ô được đánh dấu đỏ, nhấn “Lưu nháp”, rồi gửi lại.")
 
 
 # ---------------------------------------------------------------------------------------------

@@ -209,6 +209,19 @@ def test_no_carry_over_warning_when_column_6_matches(q2_report, stc, period, goo
 
 
 @pytest.mark.django_db
+def test_submit_of_figures_that_break_a_rule_says_what_to_do(stc, period, officer_stc, good_forms):
+    """Saved figures that a rule refuses (a figure changed outside the page) are not sent."""
+    from reports.models import ROW_MODELS
+
+    report = save_report(stc, period, good_forms, actor=officer_stc)
+    # II.07b mục II names a lĩnh vực mục I does not have: an error (four_on_site_unknown).
+    ROW_MODELS[("II.07b", "bon_tai_cho")].objects.filter(report=report).update(label="Lĩnh vực không có ở mục I")
+    with pytest.raises(services.ValidationFailed) as raised:
+        services.report_submit(report=report, actor=officer_stc)
+    assert str(raised.value).startswith("Chưa gửi được: còn ") and "“Lưu nháp”" in str(raised.value)
+    assert Report.objects.get(pk=report.pk).status == S.DRAFT
+
+
 def test_submit_is_refused_while_a_warning_is_unexplained(stc, period, officer_stc, good_forms):
     report = save_report(stc, period, unbalanced(good_forms), actor=officer_stc)
     with pytest.raises(WorkflowError) as raised:
