@@ -1,4 +1,6 @@
 """Named reads. Each loads what a page or a rule needs in a fixed number of queries."""
+from django.db.models import Max, Q
+
 from units.models import LinhVuc
 
 from . import periods
@@ -84,8 +86,10 @@ def open_periods():
 
 
 def reports_of_units(units, period_ids):
-    """{(unit_id, period_id): report} for the home page, in one query."""
-    reports = Report.objects.filter(unit__in=units, period_id__in=period_ids)
+    """{(unit_id, period_id): report} for the home page, in one query; each report carries
+    `returned_at`, when it was last returned (None if never)."""
+    reports = Report.objects.filter(unit__in=units, period_id__in=period_ids).annotate(
+        returned_at=Max("transitions__at", filter=Q(transitions__to_status=Report.Status.RETURNED)))
     return {(r.unit_id, r.period_id): r for r in reports}
 
 

@@ -4,6 +4,7 @@ import json
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import Max
 from django.http import Http404, HttpResponse, HttpResponseNotAllowed, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -42,8 +43,10 @@ def _deadline_text(period, report):
     days = (period.deadline - timezone.localdate()).days
     left = f"còn {days} ngày" if days > 0 else "hôm nay là hạn cuối" if days == 0 else f"đã quá hạn {-days} ngày"
     if report is not None and report.status == S.RETURNED:
-        returned = report.transitions.filter(to_status=S.RETURNED).order_by("at", "id").last()
-        when = f" lúc {timezone.localtime(returned.at):%H:%M %d/%m/%Y}" if returned else ""
+        # The home page's reports carry it (selectors.reports_of_units); the report page asks.
+        returned_at = getattr(report, "returned_at", None) or report.transitions.filter(
+            to_status=S.RETURNED).aggregate(at=Max("at"))["at"]
+        when = f" lúc {timezone.localtime(returned_at):%H:%M %d/%m/%Y}" if returned_at else ""
         return f"Bị trả lại{when}; hạn gửi lại {period.deadline:%d/%m/%Y}: {left}"
     return left[0].upper() + left[1:]
 

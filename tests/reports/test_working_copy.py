@@ -176,3 +176,28 @@ def test_a_returned_report_says_when_and_what_is_left(client, officer_stc, revie
     body = text(page(client, period, stc))
     assert "Đã gửi đúng hạn" not in body and "Đã gửi trễ hạn" not in body
     assert re.search(r"Bị trả lại lúc \d\d:\d\d \d\d/\d\d/\d{4}; hạn gửi lại 18/09/2023: đã quá hạn \d+ ngày", body)
+
+
+def test_the_home_page_says_when_each_report_was_returned_in_a_fixed_number_of_queries(
+        client, reviewer, stc, skhdt, period, good_forms):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.conftest import make_user
+
+    officer = make_user("hai_don_vi", units=[stc, skhdt])
+    client.force_login(officer)
+
+    def returned(unit):
+        report = save_report(unit, period, good_forms, actor=officer)
+        services.report_submit(report=report, actor=officer)
+        services.report_return(report=report, actor=reviewer, reason="Sửa lại.")
+
+    returned(stc)
+    with CaptureQueriesContext(connection) as one:
+        body = text(client.get(reverse("home")))
+    assert body.count("Bị trả lại lúc ") == 1
+    returned(skhdt)
+    with CaptureQueriesContext(connection) as two:
+        body = text(client.get(reverse("home")))
+    assert body.count("Bị trả lại lúc ") == 2 and len(two) == len(one)
