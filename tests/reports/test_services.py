@@ -363,3 +363,24 @@ def test_control_characters_are_dropped_from_stored_text(stc, period, officer_st
     submitted = services.report_submit(report=report, actor=officer_stc)
     services.report_return(report=submitted, actor=officer_stc, reason="Sai\x00 số")
     assert Transition.objects.latest("pk").reason == "Sai số"
+
+
+def test_a_save_rewrites_only_the_sections_that_changed(stc, period, officer_stc, good_forms):
+    from reports.models import ROW_MODELS
+
+    def row_ids():
+        return {key: list(model.objects.filter(report__unit=stc).order_by("position").values_list("pk", flat=True))
+                for key, model in ROW_MODELS.items()}
+
+    save_report(stc, period, good_forms, actor=officer_stc)
+    before = row_ids()
+    changed = copy.deepcopy(good_forms)
+    changed["II.06a"]["rows"][0]["c5"] += 1
+    changed["II.06a"]["rows"][0]["c8"] += 1
+    report = save_report(stc, period, changed, actor=officer_stc)
+    after = row_ids()
+    assert after[("II.06a", "rows")] != before[("II.06a", "rows")]  # written again
+    assert {k: v for k, v in after.items() if k != ("II.06a", "rows")} == \
+        {k: v for k, v in before.items() if k != ("II.06a", "rows")}  # left as they were
+    assert selectors.report_forms(report)["II.06a"]["rows"][0]["c5"] == changed["II.06a"]["rows"][0]["c5"]
+    assert report.revisions.count() == 2
