@@ -5,13 +5,13 @@ document page, kept in ReportingPeriod.province_meta).
 
 A blank field prints its default, taken from the period and the issuer: the unit's profile
 (units.Unit), or the province signing as its People's Committee or as the Văn phòng UBND tỉnh."""
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import date
 
 from django.conf import settings
 from django.utils import timezone
 
-from units.models import Unit, signature_lines
+from units.models import Unit
 
 from .rules import clean_text
 
@@ -60,6 +60,12 @@ class Issuer:
     nguoi_ky: str
     noi_nhan: str  # one a line
     where: str = ""  # in the trích yếu: " trên địa bàn tỉnh …" for the province
+    co_quan: str = ""  # the province's issuer (ISSUERS); "" for a unit
+
+    @property
+    def signature(self):
+        """The lines above the signature, as this issuer usually signs."""
+        return signature(asdict(self))
 
 
 def unit_issuer(unit, name=None):
@@ -79,9 +85,11 @@ def unit_issuer(unit, name=None):
     )
 
 
-def province_issuer(co_quan="UBND"):
-    """The province's report, signed for the People's Committee (TM. ỦY BAN NHÂN DÂN / KT. CHỦ
-    TỊCH / PHÓ CHỦ TỊCH) or, when the office reports in its own name, by the Văn phòng UBND tỉnh."""
+def province_issuer(meta):
+    """The province's report as its fields (`meta`, ReportingPeriod.province_meta) say who issues
+    it: for the People's Committee (TM. ỦY BAN NHÂN DÂN / KT. CHỦ TỊCH / PHÓ CHỦ TỊCH, the default)
+    or, when the office reports in its own name, the Văn phòng UBND tỉnh."""
+    co_quan = meta.get("co_quan") or "UBND"
     province = settings.PROVINCE_NAME
     receiving, where = "Văn phòng Chính phủ", f" trên địa bàn tỉnh {province}"
     if co_quan == "VP":
@@ -90,11 +98,13 @@ def province_issuer(co_quan="UBND"):
             ky_hieu="VPUBND", receiving=receiving, tham_quyen="KT", chuc_vu="CHÁNH VĂN PHÒNG",
             chuc_vu_ky="PHÓ CHÁNH VĂN PHÒNG", nguoi_ky="",
             noi_nhan="Văn phòng Chính phủ (Cục Kiểm soát TTHC);\nLãnh đạo Văn phòng;\nLưu: VT, KSTT.", where=where,
+            co_quan=co_quan,
         )
     return Issuer(
         name=f"UBND tỉnh {province}", agency=f"UBND TỈNH {province.upper()}", parent_agency="", ky_hieu="UBND",
         receiving=receiving, tham_quyen="TM_KT", chuc_vu="CHỦ TỊCH", chuc_vu_ky="PHÓ CHỦ TỊCH", nguoi_ky="",
         noi_nhan="Văn phòng Chính phủ (Cục Kiểm soát TTHC);\nChủ tịch, các PCT UBND tỉnh;\nLưu: VT, KSTT.", where=where,
+        co_quan=co_quan,
     )
 
 
@@ -152,6 +162,7 @@ def defaults(issuer, period):
         "chuc_vu": issuer.chuc_vu,
         "chuc_vu_ky": issuer.chuc_vu_ky,
         "nguoi_ky": issuer.nguoi_ky,
+        "co_quan": issuer.co_quan,
     }
 
 
@@ -163,9 +174,19 @@ def effective(issuer, period, meta):
 
 
 def signature(values):
-    """The lines above the signature (NĐ 30/2020, Phụ lục I) from the effective fields."""
-    authority = "" if values["tham_quyen"] == DIRECT else values["tham_quyen"]
-    return signature_lines(authority, values["chuc_vu"].upper(), values["chuc_vu_ky"].upper())
+    """The lines above the signature from the fields (tham_quyen, chuc_vu, chuc_vu_ky), as Nghị định
+    30/2020 (Phụ lục I) prints them: `KT. GIÁM ĐỐC` / `PHÓ GIÁM ĐỐC`, or `TM. ỦY BAN NHÂN DÂN` /
+    `KT. CHỦ TỊCH` / `PHÓ CHỦ TỊCH`; the head alone when signing in person (DIRECT)."""
+    authority, head, signer = values["tham_quyen"], values["chuc_vu"].upper(), values["chuc_vu_ky"].upper()
+    if authority in ("KT", "TL", "TUQ"):
+        return [f"{authority}. {head}", signer or head]
+    if authority == "Q":
+        return [f"Q. {head}"]
+    if authority == "TM":
+        return ["TM. ỦY BAN NHÂN DÂN", head]
+    if authority == "TM_KT":
+        return ["TM. ỦY BAN NHÂN DÂN", f"KT. {head}", signer or f"PHÓ {head}"]
+    return [head]
 
 
 def issue_date(meta, fallback=None):

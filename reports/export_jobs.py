@@ -23,6 +23,8 @@ from django.db import transaction
 from django.utils import timezone
 from django_tasks import task
 
+from units.models import Unit
+
 from . import exports
 from .consolidation import consolidate, counted_statuses
 from .exports.document import province_document, unit_document
@@ -33,8 +35,7 @@ log = logging.getLogger(__name__)
 
 # Bump when a writer changes what it prints: every cached file is then made again.
 WRITER_VERSION = 1
-PROFILE_FIELDS = ("name", "kind", *("ky_hieu", "parent_agency", "head_title", "signer_authority", "signer_title",
-                                     "signer_name", "noi_nhan"))
+PROFILE_FIELDS = ("name", "kind", *Unit.PROFILE_FIELDS)  # what of the unit its documents print
 Status = ExportFile.Status
 
 
@@ -129,9 +130,8 @@ def generate_export(export_id):
         ExportFile.objects.filter(pk=export.pk).update(status=Status.FAILED, error=repr(error)[:2000],
                                                        finished_at=timezone.now())
         raise
-    suffix = "_gom_da_gui" if export.include_submitted else ""
     ExportFile.objects.filter(pk=export.pk).update(
-        status=Status.READY, file=export.file.name, filename=f"{document.filename_stem}{suffix}.{export.fmt}",
+        status=Status.READY, file=export.file.name, filename=f"{document.filename_stem}.{export.fmt}",
         finished_at=timezone.now(),
     )
     return export.pk

@@ -26,9 +26,13 @@ def visible_units(user):
 def can_edit(user, unit, report):
     """Officers type their own units' figures while the period is open and the report is a draft
     or returned. Reviewers and admins never type units' figures."""
-    if not (user.is_authenticated and user.is_officer and unit.is_active and user.units.filter(pk=unit.pk).exists()):
+    if not (unit.is_active and _officer_of(user, unit)):
         return False
     return report is None or is_editable(report)
+
+
+def _officer_of(user, unit):
+    return user.is_authenticated and user.is_officer and user.units.filter(pk=unit.pk).exists()
 
 
 def can_edit_profile(user, unit):
@@ -36,22 +40,22 @@ def can_edit_profile(user, unit):
     admins change it; reviewers read it."""
     if not (user.is_authenticated and unit.is_active):
         return False
-    return user.is_portal_admin or (user.is_officer and user.units.filter(pk=unit.pk).exists())
+    return user.is_portal_admin or _officer_of(user, unit)
 
 
-def unit_for(user, unit_code):
-    """The unit that `user` may see, else Http404."""
+def unit_for(user, unit_code, not_found="Không tìm thấy đơn vị."):
+    """The unit that `user` may see, else Http404 (`not_found`)."""
     unit = visible_units(user).filter(code=unit_code).first()
     if unit is None:
-        raise Http404("Không tìm thấy đơn vị.")
+        raise Http404(not_found)
     return unit
 
 
 def report_for(user, period_code, unit_code):
     """(unit, period, report or None) that `user` may see, else Http404."""
-    unit = visible_units(user).filter(code=unit_code).first()
+    unit = unit_for(user, unit_code, "Không tìm thấy báo cáo.")
     period = ReportingPeriod.objects.filter(code=period_code).first()
-    if unit is None or period is None:
+    if period is None:
         raise Http404("Không tìm thấy báo cáo.")
     report = Report.objects.select_related("unit", "period", "updated_by").filter(unit=unit, period=period).first()
     if report is None and not period.is_open:

@@ -503,7 +503,7 @@ def province_meta_save(*, period, meta, actor):
     if not actor.is_reviewer:
         raise ReportError("Chỉ chuyên viên tổng hợp của Văn phòng UBND tỉnh sửa được văn bản tổng hợp.")
     cleaned = document_meta.clean(meta, document_meta.PROVINCE_KEYS)
-    shown = document_meta.defaults(document_meta.province_issuer(period.province_meta.get("co_quan", "UBND")), period)
+    shown = document_meta.defaults(document_meta.province_issuer(period.province_meta), period)
     period.province_meta = {key: value for key, value in cleaned.items() if key == "co_quan" or value != shown.get(key)}
     period.save(update_fields=["province_meta"])
     return period

@@ -79,29 +79,10 @@ class Unit(models.Model):
     def printed_head_title(self):
         return (self.head_title or ("GIÁM ĐỐC" if self.kind == self.Kind.SO else "CHỦ TỊCH")).upper()
 
-    def signature_lines(self):
-        """The lines above the signature of the unit's documents, as its profile says."""
-        return signature_lines(self.signer_authority, self.printed_head_title, self.signer_title.upper())
-
     @property
     def level(self):
         """The administrative level (cấp) at which the unit resolves TTHC."""
         return {"so": "tinh", "huyen": "huyen", "xa": "xa"}[self.kind]
-
-
-def signature_lines(authority, head, signer):
-    """The lines above the signature, as Nghị định 30/2020 (Phụ lục I) prints them: `KT. GIÁM ĐỐC`
-    / `PHÓ GIÁM ĐỐC`, or `TM. ỦY BAN NHÂN DÂN` / `KT. CHỦ TỊCH` / `PHÓ CHỦ TỊCH`. `authority` is
-    Unit.Authority ("" the head signing in person), `head` and `signer` the titles upper case."""
-    if authority in ("KT", "TL", "TUQ"):
-        return [f"{authority}. {head}", signer or head]
-    if authority == "Q":
-        return [f"Q. {head}"]
-    if authority == "TM":
-        return ["TM. ỦY BAN NHÂN DÂN", head]
-    if authority == "TM_KT":
-        return ["TM. ỦY BAN NHÂN DÂN", f"KT. {head}", signer or f"PHÓ {head}"]
-    return [head]
 
 
 class LinhVuc(models.Model):

@@ -62,10 +62,13 @@ class ExportDocument:
     opening: str = ""  # the căn cứ paragraph before the narrative
     closing: str = ""  # the last sentence, ending "./."
     attachments: list = field(default_factory=list)  # Hồ sơ kèm theo: the biểu
+    include_submitted: bool = False  # the province's: submitted reports counted too
 
     @property
     def filename_stem(self):
-        return f"{self.code}_{self.period.code}" if self.kind == "unit" else f"tong_hop_{self.period.code}"
+        if self.kind == "unit":
+            return f"{self.code}_{self.period.code}"
+        return consolidated_stem(self.period, self.include_submitted)
 
     @property
     def title(self):
@@ -83,6 +86,11 @@ class ExportDocument:
         d = self.day
         month = f"{d.month:02d}" if d.month < 3 else str(d.month)
         return f"{self.place}, ngày {d.day:02d} tháng {month} năm {d.year}"
+
+
+def consolidated_stem(period, include_submitted):
+    """The name of the province's files: tong_hop_2023-Q3, tong_hop_2023-Q3_gom_da_gui."""
+    return f"tong_hop_{period.code}{'_gom_da_gui' if include_submitted else ''}"
 
 
 def _narrative(data, texts):
@@ -148,6 +156,6 @@ def province_document(consolidated):
         forms=[FormExport(spec, build_consolidated_tables(code, consolidated)) for code, spec in FORMS.items()],
         narrative=_narrative(data, {}),
         rates_06a=consolidated.rates_06a,
-        **_fields(document_meta.province_issuer(meta.get("co_quan", "UBND")), period, meta,
-                  document_meta.issue_date(meta, last_approval)),
+        include_submitted=consolidated.include_submitted,
+        **_fields(document_meta.province_issuer(meta), period, meta, document_meta.issue_date(meta, last_approval)),
     )

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from .. import exports
 from ..consolidation import annual, consolidate, consolidated_document
+from ..exports.document import consolidated_stem
 from ..forms_spec import FORMS
 from ..models import ReportingPeriod
 from ..permissions import overview_period, require_overview
@@ -83,8 +84,7 @@ def consolidation_download(request, period_code, fmt):
                                title=f"Tổng hợp toàn tỉnh — {period.label}")
     consolidated = consolidate(period, include_submitted=include_submitted)
     body = json.dumps(consolidated_document(consolidated), ensure_ascii=False, indent=2).encode()
-    suffix = "_gom_da_gui" if include_submitted else ""
-    return attachment(body, fmt, f"tong_hop_{period.code}{suffix}")
+    return attachment(body, fmt, consolidated_stem(period, include_submitted))
 
 
 @login_required

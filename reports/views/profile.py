@@ -1,7 +1,5 @@
 """The documents' defaults: a unit's profile (its officers keep it) and the province's document of
 a period (the provincial office's reviewers keep it). Whoever else may see them reads them."""
-from dataclasses import asdict
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
@@ -33,7 +31,7 @@ def unit_profile(request, unit_code):
     issuer = document_meta.unit_issuer(unit)
     return render(request, "reports/unit_profile.html", {
         "unit": unit, "form": form, "editable": editable, "issuer": issuer,
-        "signature": document_meta.signature(asdict(issuer)),
+        "signature": issuer.signature,
         "fields": [(unit._meta.get_field(name).verbose_name,
                     unit.get_signer_authority_display() if name == "signer_authority" else getattr(unit, name))
                    for name in unit.PROFILE_FIELDS],
@@ -53,8 +51,7 @@ def province_document(request, period_code):
         messages.success(request, "Đã lưu thông tin văn bản tổng hợp của tỉnh.")
         return redirect(request.path)
     meta = period.province_meta
-    issuer = document_meta.province_issuer(meta.get("co_quan", "UBND"))
-    values = {"co_quan": meta.get("co_quan", "UBND"), **document_meta.effective(issuer, period, {})}
+    values = document_meta.effective(document_meta.province_issuer(meta), period, {})
     return render(request, "reports/province_document.html", {
         "period": period, "editable": editable,
         "fields": document_meta.page_fields(document_meta.PROVINCE_FIELDS, values, meta,

@@ -13,6 +13,7 @@ from docx.table import Table
 
 from reports import narrative, services
 from reports.consolidation import consolidate
+from reports.document_meta import unit_issuer
 from reports.exports import docx as docx_export
 from reports.exports import render
 from reports.exports.document import province_document, unit_document
@@ -307,7 +308,7 @@ def test_signature_lines_follow_decree_30(authority, kind, expected):
     from units.models import Unit
 
     title = "Chánh Văn phòng" if authority == "TL" else ""
-    assert Unit(kind=kind, signer_authority=authority, signer_title=title).signature_lines() == expected
+    assert unit_issuer(Unit(kind=kind, signer_authority=authority, signer_title=title)).signature == expected
 
 
 def test_the_province_signs_on_behalf_of_its_peoples_committee(stc, period, officer_stc, good_forms):

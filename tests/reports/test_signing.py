@@ -8,6 +8,7 @@ from django.contrib.admin.models import LogEntry
 from django.urls import reverse
 
 from reports.consolidation import consolidate
+from reports.document_meta import unit_issuer
 from reports.exports import render
 from reports.exports.document import province_document, unit_document
 from reports.models import Report, ReportingPeriod
@@ -206,4 +207,4 @@ def test_the_admin_reads_the_province_s_document_and_officers_are_refused(client
 
 def test_signature_lines_of_every_authority():
     unit = Unit(kind=Unit.Kind.XA, signer_authority="TM_KT", signer_title="")
-    assert unit.signature_lines() == ["TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH"]
+    assert unit_issuer(unit).signature == ["TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH"]
