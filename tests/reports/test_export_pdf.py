@@ -159,3 +159,21 @@ def test_a_long_pdf_is_laid_out_in_parts_and_reads_as_one(stc, skhdt, period, of
     for figure in ("TỔNG CỘNG 840", "Cộng 420"):
         assert figure in whole_text and figure in " ".join(texts)
     assert all(emb == "yes" for _name, emb in fonts(parted))
+
+
+def test_the_part_processes_lay_out_many_parts_each_in_order(tmp_path):
+    """Two processes, five parts: every part comes back, in the order asked, each a PDF of its own."""
+    parts = [f"<p>Phần số {n}</p>" for n in range(1, 6)]
+    pieces = pdf_export._write_apart(parts, 2)
+    for n, piece in enumerate(pieces, 1):
+        path = tmp_path / f"{n}.pdf"
+        path.write_bytes(piece)
+        assert pages_text(path) == [f"Phần số {n}"]
+
+
+def test_a_part_process_that_dies_fails_the_export(monkeypatch):
+    """A part process that ends without answering (killed, out of memory) stops the export with an
+    error, never a PDF with pages missing."""
+    monkeypatch.setattr(pdf_export.sys, "executable", shutil.which("false"))
+    with pytest.raises((RuntimeError, BrokenPipeError)):
+        pdf_export._write_apart(["<p>một</p>", "<p>hai</p>", "<p>ba</p>"], 2)
