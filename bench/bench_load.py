@@ -29,15 +29,23 @@ def _free_port():
         return s.getsockname()[1]
 
 
-def _start_server(database_url, port):
+def server_env(database_url, **extra):
+    """The production settings of a bench's server (and of its export worker)."""
     # CONN_MAX_AGE as in production (setup_django sets 0 for the bench's own process).
-    env = {**os.environ, "DATABASE_URL": database_url, "CONN_MAX_AGE": "60", "DEBUG": "0", "HTTPS": "0",
-           "SECRET_KEY": secrets.token_hex(32),
-           "ALLOWED_HOSTS": "127.0.0.1", "BENCH_ENDPOINTS": "1", "STATIC_MANIFEST": "0", "LOG_LEVEL": "ERROR"}
+    return {**os.environ, "DATABASE_URL": database_url, "CONN_MAX_AGE": "60", "DEBUG": "0", "HTTPS": "0",
+            "SECRET_KEY": _SECRET_KEY, "ALLOWED_HOSTS": "127.0.0.1", "BENCH_ENDPOINTS": "1", "STATIC_MANIFEST": "0",
+            "LOG_LEVEL": "ERROR", **extra}
+
+
+_SECRET_KEY = secrets.token_hex(32)
+
+
+def _start_server(database_url, port, **extra):
     gunicorn = str(Path(sys.executable).parent / "gunicorn")
     server = subprocess.Popen(
-        [gunicorn, "tthc_portal.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", WORKERS, "--log-level", "warning"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        [gunicorn, "tthc_portal.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", WORKERS, "--timeout", "30",
+         "--log-level", "warning"],
+        cwd=ROOT, env=server_env(database_url, **extra), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
     )
     deadline = time.time() + 30
     while time.time() < deadline:

@@ -9,7 +9,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.common import setup_django  # noqa: E402
 
-SUITES = ("pages", "consolidation", "exports", "load")
+SUITES = ("pages", "consolidation", "exports", "download", "load")
 
 
 def main(argv):
