@@ -14,8 +14,8 @@ from django.conf import settings
 from django.template.loader import render_to_string
 
 from ..narrative import HEADINGS
-from .document import printed_value
 from . import pdf_worker
+from .document import printed_value
 from .pdf_worker import write_pdf
 
 TEMPLATE = "exports/report_pdf.html"
