@@ -11,6 +11,14 @@
       } catch (e) { /* storage disabled */ }
     });
   });
+  // The Content-Security-Policy runs no inline handler: a <select data-navigate> opens the address
+  // of the option chosen (the period pickers), an input with data-autosubmit sends its form.
+  document.querySelectorAll("select[data-navigate]").forEach(function (select) {
+    select.addEventListener("change", function () { window.location.href = select.value; });
+  });
+  document.querySelectorAll("[data-autosubmit]").forEach(function (input) {
+    input.addEventListener("change", function () { input.form.submit(); });
+  });
 })();
 
 // Downloads made by background jobs (Excel, Word, PDF): a click starts or joins the job, the page
@@ -60,7 +68,7 @@
           return;
         }
         if (job.state === "waiting") {
-          show('<div class="d-flex align-items-center gap-2"><div class="progress" style="width: 8rem" ' +
+          show('<div class="d-flex align-items-center gap-2"><div class="progress download-progress" ' +
             'role="progressbar" aria-label="Đang tạo tệp"><div class="progress-bar progress-bar-striped ' +
             'progress-bar-animated w-100"></div></div><span>Đang tạo tệp ' + label + "… (" + job.seconds + " giây)</span></div>");
           window.setTimeout(function () {

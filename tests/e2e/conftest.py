@@ -11,6 +11,19 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 CHROMIUM = os.environ.get("CHROMIUM", shutil.which("chromium") or "/usr/bin/chromium")
 
+# What the pages of the running test reported that fails it: a refusal of the Content-Security-Policy
+# (an inline script or style came back) or an uncaught script error.
+PAGE_PROBLEMS = []
+
+
+def watch(page):
+    def console(message):
+        if "content security policy" in message.text.lower().replace("-", " "):
+            PAGE_PROBLEMS.append(f"{page.url}: {message.text}")
+
+    page.on("console", console)
+    page.on("pageerror", lambda error: PAGE_PROBLEMS.append(f"{page.url}: uncaught {error}"))
+
 
 @pytest.fixture(scope="session")
 def browser():
@@ -24,8 +37,29 @@ def browser():
             args=["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
                   "--disable-component-update", "--disable-sync", "--no-first-run"],
         )
+        # Every page of every context, the tests' own contexts (a phone's) included, is watched.
+        new_context = browser.new_context
+
+        def watched_context(*args, **kwargs):
+            context = new_context(*args, **kwargs)
+            context.on("page", watch)
+            return context
+
+        browser.new_context = watched_context
         yield browser
         browser.close()
+
+
+@pytest.fixture(autouse=True)
+def no_page_problems():
+    """Fails, at its teardown (after the pages' contexts are closed), a test whose pages logged a
+    Content-Security-Policy violation or a script error."""
+    PAGE_PROBLEMS.clear()
+    yield
+    problems = PAGE_PROBLEMS[:]
+    PAGE_PROBLEMS.clear()
+    if problems:
+        pytest.fail("the pages reported:\n" + "\n".join(problems), pytrace=False)
 
 
 @pytest.fixture
