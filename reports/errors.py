@@ -8,3 +8,8 @@ class ReportError(Exception):
 
 class UnusableInput(ReportError):
     """The document cannot be judged at all (wrong format, unknown unit, closed period …)."""
+
+
+class InputTooLarge(UnusableInput):
+    """The file is larger than any report (settings UPLOAD_MAX_BYTES, XLSX_MAX_*, IMPORT_MAX_*):
+    refused before it is read further. The upload answers 413 with the message."""

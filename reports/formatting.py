@@ -25,3 +25,14 @@ def percent(numerator, denominator):
     return float(
         (Decimal(numerator) * 100 / Decimal(denominator)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
     )
+
+
+def fmt_decimal(value, places=1):
+    """`1536.25` → `1.536,3` (places 1)."""
+    whole, _, frac = f"{float(value):.{places}f}".partition(".")
+    return f"{fmt_int(int(whole))},{frac}" if places else fmt_int(int(whole))
+
+
+def fmt_megabytes(size):
+    """A size in bytes as `4,8 MB` (MiB, as the file managers of the users' machines count)."""
+    return f"{fmt_decimal(size / 2 ** 20, 1)} MB"

@@ -1,5 +1,13 @@
 """The report as JSON (`tthc-report/1`, interchange.md): written by the export, read by the import."""
+import json
+
+from django.conf import settings
+
+from tthc_portal.text import clean as stored_text
+
 from .compute import complete_form
+from .errors import InputTooLarge, UnusableInput
+from .formatting import fmt_int
 from .forms_spec import FORMS
 from .narrative import KEYS as NARRATIVE_KEYS
 from .rules import ERROR, Issue
@@ -35,6 +43,78 @@ def report_document(report, data=None):
         "narrative": dict(report.narrative),
         "explanations": [dict(e) for e in report.explanations],
     }
+
+
+# A tthc-report/1 document nests five deep (forms → form → section → rows → row); twenty leaves
+# room for what a person may add, and keeps every reader of the document off Python's recursion limit.
+MAX_DEPTH = 20
+
+
+def parse_json(content, name="Tệp"):
+    """The document a JSON file holds, its text as the portal stores it (tthc_portal.text), or
+    UnusableInput saying in plain words what is wrong with the file."""
+    try:
+        # utf-8-sig: files saved by Windows editors often start with a BOM.
+        text = bytes(content).decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise UnusableInput(f"{name} không đọc được: không phải JSON (văn bản UTF-8) hay Excel (.xlsx).") from None
+    try:
+        document = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise UnusableInput(f"{name} không phải JSON hợp lệ: sai cú pháp ở dòng {error.lineno}, cột {error.colno}.") from None
+    except RecursionError:
+        raise UnusableInput(f"{name} là JSON lồng nhau quá sâu (một báo cáo chỉ lồng {MAX_DEPTH} cấp là nhiều nhất).") from None
+    except ValueError:  # int() refuses more than sys.get_int_max_str_digits() digits
+        raise UnusableInput(f"{name} có một con số dài hàng nghìn chữ số: không phải số liệu của báo cáo.") from None
+    return _cleaned(document, name)
+
+
+def _cleaned(document, name):
+    """The document with every text (keys included) as stored; iterative, so that no depth of
+    nesting reaches the recursion limit."""
+    def clean(value):
+        return stored_text(value) if isinstance(value, str) else value
+
+    root = [clean(document)]
+    stack = [(root, 0, 0)]
+    while stack:
+        container, key, depth = stack.pop()
+        value = container[key]
+        if isinstance(value, (dict, list)) and depth >= MAX_DEPTH:
+            raise UnusableInput(f"{name} là JSON lồng nhau quá sâu (một báo cáo chỉ lồng {MAX_DEPTH} cấp là nhiều nhất).")
+        if isinstance(value, dict):
+            value = container[key] = {clean(k): clean(v) for k, v in value.items()}
+            stack.extend((value, k, depth + 1) for k in value)
+        elif isinstance(value, list):
+            value = container[key] = [clean(v) for v in value]
+            stack.extend((value, i, depth + 1) for i in range(len(value)))
+    return root[0]
+
+
+def check_bounds(document):
+    """InputTooLarge when the document is larger than any report: more rows in a section than
+    IMPORT_MAX_ROWS, or a text longer than IMPORT_MAX_TEXT_CHARS characters. Nothing is read
+    further: a flood is refused before the rules look at it."""
+    max_rows, max_chars = settings.IMPORT_MAX_ROWS, settings.IMPORT_MAX_TEXT_CHARS
+    forms = document.get("forms") if isinstance(document, dict) else None
+    for code, form in (forms or {}).items() if isinstance(forms, dict) else ():
+        for key, rows in (form or {}).items() if isinstance(form, dict) else ():
+            if isinstance(rows, list) and len(rows) > max_rows:
+                raise InputTooLarge(
+                    f"Biểu {code}, phần “{key}” có {fmt_int(len(rows))} dòng, quá giới hạn {fmt_int(max_rows)} dòng của một phần: "
+                    "không nhập. Một báo cáo thường chỉ có vài chục dòng; hãy kiểm tra lại tệp.")
+    stack = [document]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, str) and len(value) > max_chars:
+            raise InputTooLarge(
+                f"Tệp có một đoạn văn bản dài {fmt_int(len(value))} ký tự, quá giới hạn {fmt_int(max_chars)} ký tự: không nhập. "
+                f"Bắt đầu bằng: “{value[:60]}…”")
+        if isinstance(value, dict):
+            stack.extend(value.keys())
+            stack.extend(value.values())
+        elif isinstance(value, list):
+            stack.extend(value)
 
 
 def _schema_error(code, message):

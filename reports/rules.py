@@ -11,6 +11,8 @@ import re
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 
+from tthc_portal.text import clean as stored_text
+
 from .compute import complete_form, form_totals
 from .formatting import fmt_int, fmt_pct
 from .forms_spec import CAP_LABELS, FORMS, NHOM_LABELS
@@ -107,9 +109,9 @@ def _issue(code, severity, form, section, row, column, label, text):
 
 
 def clean_text(value):
-    """Text as stored: without NUL and other control characters that nobody types on purpose and
-    PostgreSQL refuses (line breaks and tabs are kept)."""
-    return "".join(ch for ch in str(value) if ch in "\n\t" or ord(ch) >= 32).strip()
+    """Text as stored (tthc_portal.text: no control characters but line breaks and tabs, no
+    surrogates or non-characters), trimmed."""
+    return stored_text(str(value)).strip()
 
 
 def is_blank(value):

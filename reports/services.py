@@ -446,8 +446,9 @@ def resolve_document(document):
 def report_import(*, document, actor, dry_run=False, submit=False):
     """Judge a `tthc-report/1` document with the rules of the web form, then (unless a dry run)
     replace the report's figures, narrative and explanations — all or nothing."""
-    from .interchange import document_errors
+    from .interchange import check_bounds, document_errors
 
+    check_bounds(document)
     unit, period = resolve_document(document)
     structure = document_errors(document)
     judgement = judge(unit=unit, period=period, raw_forms=document.get("forms"))
@@ -513,14 +514,15 @@ def province_meta_save(*, period, meta, actor):
 # Excel import
 
 
-def report_import_xlsx(*, data, actor, dry_run=False, submit=False):
+def report_import_xlsx(*, data, actor, dry_run=False, submit=False, read=None):
     """Import the Excel workbook of a unit's report (exports/xlsx.py, filled offline) like its
     JSON: the same rules, all or nothing. The workbook carries only the biểu, so the report's
     narrative and explanations are kept. Messages of issues located in a cell start with it:
-    `Trang tính II.06a, ô F12 — Biểu II.06a, dòng …`."""
+    `Trang tính II.06a, ô F12 — Biểu II.06a, dòng …`. `read`: what xlsx.read(data) gave, when the
+    caller has read it already."""
     from dataclasses import replace
 
-    document, cell_refs = xlsx.read(data)
+    document, cell_refs = read or xlsx.read(data)
     existing = Report.objects.filter(unit__code=document["unit"], period__code=document["period"]).first()
     document["narrative"] = dict(existing.narrative) if existing else {}
     document["explanations"] = [dict(e) for e in existing.explanations] if existing else []

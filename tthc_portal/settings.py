@@ -50,6 +50,8 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Before the CSRF check reads the form: oversized uploads refused unread, posted text cleaned.
+    "tthc_portal.middleware.InputBoundaryMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -81,6 +83,9 @@ DATABASES = {
     "default": dj_database_url.config(
         default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
         conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60")),
+        # A kept connection is checked before each request uses it: after the database restarts,
+        # the first request of each worker reconnects instead of answering 500.
+        conn_health_checks=True,
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -103,7 +108,8 @@ LOGOUT_REDIRECT_URL = "login"
 # Login throttling (django-axes): 5 failures for a username from one address lock it for 15 minutes.
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = 0.25  # hours
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]  # never a username for everybody
+AXES_CLIENT_IP_CALLABLE = "tthc_portal.client_ip.client_ip"  # the client's address behind the proxy
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 
@@ -181,6 +187,14 @@ SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 20000  # a report is a few thousand cells
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024  # long narratives: 15 sections of free text
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Uploads and imports (README, Limits). A real report has tens of rows and its files weigh tens of
+# kB; the limits are far above that and far below what would hold a worker for long.
+# A request larger than this is refused before it is read (413), whatever it carries.
+UPLOAD_MAX_BYTES = int(os.environ.get("UPLOAD_MAX_BYTES", str(5 * 1024 * 1024)))
+XLSX_MAX_UNZIPPED_BYTES = int(os.environ.get("XLSX_MAX_UNZIPPED_BYTES", str(30 * 1024 * 1024)))
+XLSX_MAX_PARTS = int(os.environ.get("XLSX_MAX_PARTS", "200"))
+IMPORT_MAX_ROWS = int(os.environ.get("IMPORT_MAX_ROWS", "1000"))  # rows in one section of a biểu
+IMPORT_MAX_TEXT_CHARS = int(os.environ.get("IMPORT_MAX_TEXT_CHARS", "20000"))  # one label or narrative section
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 8 * 60 * 60  # a working day
@@ -212,7 +226,12 @@ CSRF_COOKIE_SECURE = HTTPS
 SECURE_HSTS_SECONDS = 31536000 if HTTPS else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 SECURE_HSTS_PRELOAD = HTTPS
-if env_bool("BEHIND_PROXY"):
+# Behind the province's reverse proxy (README, Production): it terminates TLS and says so in
+# X-Forwarded-Proto, and appends the client's address to X-Forwarded-For; both headers are trusted
+# only then. PROXY_COUNT: how many proxies append to X-Forwarded-For (tthc_portal/client_ip.py).
+BEHIND_PROXY = env_bool("BEHIND_PROXY")
+PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "1"))
+if BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 # The benchmark's floor: a minimal authenticated view with one write (bench/bench_load.py); off

@@ -58,15 +58,18 @@ import io
 import json
 import math
 import textwrap
+import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
 import xlsxwriter
 import xlsxwriter.worksheet
+from django.conf import settings
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
-from ..errors import UnusableInput
+from ..errors import InputTooLarge, UnusableInput
+from ..formatting import fmt_int, fmt_megabytes
 from ..forms_spec import CAP_LABELS, FORMS
 
 REPORT_FORMAT = "tthc-report/1"
@@ -74,6 +77,9 @@ CONSOLIDATED_FORMAT = "tthc-consolidated/1"
 MARKER_SHEET = "_tthc"
 TAG = "tthc:"
 TAG_COLUMN_GAP = 2  # the tag column is this many columns right of the table
+# What a sheet of a unit's report can reach (_check_sheet): its sections' rows (each row with room
+# for a sub-heading), the header block and column headers; the tag column is about column 20.
+SHEET_ROWS_PER_ROW, SHEET_ROWS_EXTRA, SHEET_MAX_COLUMNS = 2, 200, 64
 
 FONT_NAME = "Times New Roman"
 COUNT_FORMAT = "#,##0"
@@ -455,6 +461,7 @@ def read(source):
             _unusable(f"thiếu trang tính {code}")
         document["forms"][code] = {}
         sheet, formula_sheet = values[code], formulas[code]
+        _check_sheet(code, sheet)
         bounds, tagged = _tags(sheet)
         for section in form.sections:
             rows = _read_section(code, section, sheet, formula_sheet, bounds, tagged, marker["labels"])
@@ -487,12 +494,43 @@ def _open(source):
             raise UnusableInput(f"Không đọc được tệp {source}: {error.strerror}.") from None
     if not data.startswith(b"PK"):
         _unusable("không phải tệp .xlsx")
+    _check_archive(data)
     try:
         values = load_workbook(io.BytesIO(data), data_only=True)
         formulas = load_workbook(io.BytesIO(data), data_only=False)
     except Exception:  # a damaged zip, a zip that is not a workbook, an .xls renamed …
         _unusable("không mở được như một tệp .xlsx")
     return values, formulas
+
+
+def _check_archive(data):
+    """Refuse, before opening it, a workbook larger than any report once unzipped (XLSX_MAX_UNZIPPED_BYTES,
+    XLSX_MAX_PARTS): a 1 MiB file can hold a 1 GiB text. Python's zipfile never unzips more than the
+    sizes the archive declares, so the declared sizes bound what load_workbook reads."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            parts = archive.infolist()
+    except (zipfile.BadZipFile, ValueError, EOFError):
+        _unusable("không mở được như một tệp .xlsx")
+    limit = settings.XLSX_MAX_UNZIPPED_BYTES
+    if len(parts) > settings.XLSX_MAX_PARTS:
+        raise InputTooLarge(f"Tệp Excel gồm {fmt_int(len(parts))} phần, quá giới hạn {fmt_int(settings.XLSX_MAX_PARTS)} "
+                            "phần của một biểu báo cáo: không mở.")
+    unzipped = sum(part.file_size for part in parts)
+    if unzipped > limit:
+        raise InputTooLarge(f"Tệp Excel khi giải nén lớn {fmt_megabytes(unzipped)}, quá giới hạn {fmt_megabytes(limit)} "
+                            "của một biểu báo cáo: không mở. Hãy tải biểu Excel của báo cáo từ cổng rồi điền vào đó.")
+
+
+def _check_sheet(code, sheet):
+    """Refuse a sheet reaching further than a report can (a cell on row 1 000 000 000 makes every
+    row up to it exist for openpyxl) before reading it row by row."""
+    max_rows = settings.IMPORT_MAX_ROWS * SHEET_ROWS_PER_ROW + SHEET_ROWS_EXTRA
+    if sheet.max_row > max_rows or sheet.max_column > SHEET_MAX_COLUMNS:
+        raise InputTooLarge(
+            f"Trang tính {code} dùng tới dòng {fmt_int(sheet.max_row)}, cột {fmt_int(sheet.max_column)}: quá giới hạn "
+            f"{fmt_int(max_rows)} dòng, {SHEET_MAX_COLUMNS} cột của một biểu báo cáo (mỗi phần tối đa "
+            f"{fmt_int(settings.IMPORT_MAX_ROWS)} dòng): không nhập.")
 
 
 def _marker(workbook):
@@ -557,6 +595,9 @@ def _read_section(code, section, sheet, formula_sheet, bounds, tagged, marker_la
             hidden_labels = dict(marker_labels.get((code, section.key, tag[1]), hidden_labels))
         if label is None and all(value is None for value in figures.values()):
             continue  # an empty line, a sub-heading
+        if len(found) == settings.IMPORT_MAX_ROWS:
+            raise InputTooLarge(f"Trang tính {code}: phần “{section.title or section.key}” có hơn "
+                                f"{fmt_int(settings.IMPORT_MAX_ROWS)} dòng, quá giới hạn của một phần: không nhập.")
         labels = {key: hidden_labels.get(key) for key in section.label_keys}
         labels[section.label_key] = _label_value(section, label, labels.get(section.label_key))
         row = {**labels, **{key: value for key, value in figures.items() if value is not None}}

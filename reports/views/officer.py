@@ -10,13 +10,17 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
+from tthc_portal.views import too_large
+
 from .. import document_meta, exports, narrative, selectors, services
 from ..compute import form_totals, rates_06a
 from ..diff import changed_cells, diff_documents
+from ..errors import InputTooLarge
 from ..exports import xlsx
 from ..exports.document import unit_document
+from ..formatting import fmt_megabytes
 from ..forms_spec import CAP_LABELS, FORMS, NHOM_LABELS
-from ..interchange import report_document
+from ..interchange import parse_json, report_document
 from ..models import Report, ReportingPeriod
 from ..permissions import can_edit, can_review, report_for, sees_all_units, visible_units
 from ..tables import build_tables
@@ -295,14 +299,18 @@ def report_upload(request, period_code, unit_code):
     if not form.is_valid():
         messages.error(request, "Chọn một tệp JSON hoặc Excel (.xlsx) để tải lên.")
         return redirect(page)
-    content = form.cleaned_data["file"].read()
+    upload = form.cleaned_data["file"]
+    if upload.size > settings.UPLOAD_MAX_BYTES:  # sent without a length: the middleware could not tell
+        limit = fmt_megabytes(settings.UPLOAD_MAX_BYTES)
+        return too_large(request, f"Tệp lớn {fmt_megabytes(upload.size)}, quá giới hạn {limit} của một tệp báo cáo.")
+    content = upload.read()
     is_excel = content[:2] == b"PK"  # an .xlsx is a zip archive
     kind = "Excel" if is_excel else "JSON"
     try:
-        document = xlsx.read(content)[0] if is_excel else json.loads(content.decode("utf-8-sig"))
-    except (UnicodeDecodeError, ValueError, RecursionError):  # JSONDecodeError is a ValueError
-        messages.error(request, "Tệp không đọc được: không phải JSON (UTF-8) hay Excel (.xlsx).")
-        return redirect(page)
+        read = xlsx.read(content) if is_excel else None
+        document = read[0] if is_excel else parse_json(content)
+    except InputTooLarge as refused:
+        return too_large(request, str(refused))
     except services.ReportError as refused:
         messages.error(request, str(refused))
         return redirect(page)
@@ -311,9 +319,11 @@ def report_upload(request, period_code, unit_code):
         return redirect(page)
     try:
         if is_excel:
-            result = services.report_import_xlsx(data=content, actor=request.user)
+            result = services.report_import_xlsx(data=content, actor=request.user, read=read)
         else:
             result = services.report_import(document=document, actor=request.user)
+    except InputTooLarge as refused:
+        return too_large(request, str(refused))
     except services.ReportError as refused:
         messages.error(request, str(refused))
         return redirect(page)

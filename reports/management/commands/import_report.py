@@ -12,6 +12,8 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 
 from reports import services
+from reports.errors import UnusableInput
+from reports.interchange import parse_json
 from reports.workflow import WorkflowError
 
 
@@ -72,16 +74,9 @@ class Command(BaseCommand):
         if str(path).lower().endswith(".xlsx") or content.startswith(b"PK"):
             return "xlsx", content
         try:
-            # utf-8-sig: files saved by Windows editors often start with a BOM.
-            text = content.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            self._unusable(f"Không đọc được tệp {path}: không phải văn bản UTF-8.")
-        try:
-            return "json", json.loads(text)
-        except json.JSONDecodeError as error:
-            self._unusable(f"Tệp {path} không phải JSON hợp lệ (dòng {error.lineno}, cột {error.colno}): {error.msg}.")
-        except (ValueError, RecursionError):  # a number of thousands of digits, nesting too deep
-            self._unusable(f"Tệp {path} không phải JSON dùng được (số quá dài hoặc lồng quá sâu).")
+            return "json", parse_json(content, name=f"Tệp {path}")
+        except UnusableInput as error:
+            self._unusable(str(error))
 
     def _print_text(self, result, dry_run):
         for issue in result.errors:
