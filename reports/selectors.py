@@ -52,6 +52,12 @@ def previous_context(unit, period):
     return Previous(report.period.label, {row["linh_vuc"]: row["c12"] + row["c13"] for row in rows})
 
 
+def catalogue_names(unit):
+    """The lĩnh vực offered to the unit's officers: its catalogue's entries in use, in order (not
+    the proposed ones, which wait for the admin, nor the retired ones)."""
+    return list(LinhVuc.objects.filter(unit=unit, state=LinhVuc.State.ACTIVE).values_list("name", flat=True))
+
+
 def initial_forms(unit, period):
     """A new report: one row per active lĩnh vực of the unit (and per lĩnh vực the previous report
     still had files pending in), II.06a (6) pre-filled with the previous report's (11)."""
@@ -59,7 +65,7 @@ def initial_forms(unit, period):
     previous = previous_report(unit, period)
     previous_data = report_forms(previous) if previous else empty_forms()
     pending = {row["linh_vuc"]: row["c12"] + row["c13"] for row in previous_data["II.06a"]["rows"]}
-    names = list(LinhVuc.objects.filter(unit=unit, is_active=True).values_list("name", flat=True))
+    names = catalogue_names(unit)
     names += [name for name, count in pending.items() if count and name not in names]
 
     def zeros(section):

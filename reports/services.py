@@ -174,25 +174,40 @@ def _write_rows(report, data, previous=None):
         )
 
 
-def new_linh_vuc(unit, data):
-    """The lĩnh vực named in the figures that the unit's catalogue lacks, sorted."""
-    names = {
+def _linh_vuc_names(forms):
+    """The lĩnh vực named in the rows of `forms` (a report's figures, or a revision's)."""
+    return {
         row["linh_vuc"]
         for form, section in all_sections()
         if "linh_vuc" in section.label_keys
-        for row in data[form.code][section.key]
+        for row in (forms.get(form.code) or {}).get(section.key) or []
         if row.get("linh_vuc")
     }
-    known = set(LinhVuc.objects.filter(unit=unit, name__in=names).values_list("name", flat=True))
-    return sorted(names - known)
 
 
-def _extend_catalogue(unit, data):
-    """A lĩnh vực the officer typed on the page that the unit's catalogue lacks joins the catalogue
-    (an import does not: see report_import)."""
+def _extend_catalogue(unit, data, previous=None, *, state=LinhVuc.State.ACTIVE):
+    """The lĩnh vực of the figures that the unit's catalogue lacks join it: in use when the officer
+    typed them on the page, proposed when an import brought them (offered on the page once the
+    admin accepts them). A proposed lĩnh vực the officer types on the page is in use: the officer
+    chose it. On the page only the names this save brings count as typed (`previous`: the forms
+    the report held), so that saving a report filled by an import does not put the import's names
+    in use."""
+    names = _linh_vuc_names(data) - (_linh_vuc_names(previous) if previous else set())
+    if not names:
+        return
+    known = dict(LinhVuc.objects.filter(unit=unit, name__in=names).values_list("name", "state"))
+    if state == LinhVuc.State.ACTIVE:
+        chosen = [name for name, was in known.items() if was == LinhVuc.State.PROPOSED]
+        if chosen:
+            LinhVuc.objects.filter(unit=unit, name__in=chosen).update(state=LinhVuc.State.ACTIVE)
+    new = sorted(names - set(known))
+    if not new:
+        return
     order = (LinhVuc.objects.filter(unit=unit).aggregate(m=Max("order"))["m"] or 0) + 1
     LinhVuc.objects.bulk_create(
-        LinhVuc(unit=unit, name=name, order=order + i) for i, name in enumerate(new_linh_vuc(unit, data))
+        # (the order is a small integer: a huge import's last names share the largest)
+        (LinhVuc(unit=unit, name=name, order=min(order + i, 32767), state=state) for i, name in enumerate(new)),
+        ignore_conflicts=True,  # a save of another report of the unit adding the same name at once
     )
 
 
@@ -291,7 +306,7 @@ def report_save(*, unit, period, raw_forms, narrative, explanations, actor, expe
                                    *WORKING_COPY_FIELDS])
         _write_rows(report, judgement.data, previous)
         if extend_catalogue:
-            _extend_catalogue(unit, judgement.data)
+            _extend_catalogue(unit, judgement.data, previous)
         Revision.objects.create(report=report, version=report.version, actor=actor,
                                 document=report_document(report, judgement.data))
     return report, judgement
@@ -466,30 +481,53 @@ def report_import(*, document, actor, dry_run=False, submit=False):
         return result
     with transaction.atomic():
         existing = Report.objects.filter(unit=unit, period=period).first()
-        report, _ = report_save(
+        report, saved = report_save(
             unit=unit, period=period, raw_forms=document.get("forms"), narrative=document.get("narrative") or {},
             explanations=explanations, actor=actor, expected_version=existing.version if existing else 0,
             extend_catalogue=False,
         )
+        if saved.ok:  # the new lĩnh vực wait for the admin (_catalogue_notices says so)
+            _extend_catalogue(unit, saved.data, state=LinhVuc.State.PROPOSED)
         if submit:
             report = report_submit(report=report, actor=actor)
     result.saved, result.report = True, report
     return result
 
 
+def _listed(names, shown=20):
+    return ", ".join(names[:shown]) + (f" và {len(names) - shown} lĩnh vực khác" if len(names) > shown else "")
+
+
 def _catalogue_notices(unit, data):
-    """An import does not grow the unit's catalogue silently: it says which lĩnh vực are new.
-    A warning of the import only (no explanation needed): the rows stay in this report."""
-    names = new_linh_vuc(unit, data)
-    if not names:
-        return []
-    listed = ", ".join(f"“{name}”" for name in names[:20]) + (f" và {len(names) - 20} lĩnh vực khác" if len(names) > 20 else "")
-    return [Issue(
-        "catalogue.new_linh_vuc", WARNING, None, None, None, None,
-        f"Tệp có {len(names)} lĩnh vực chưa có trong danh mục lĩnh vực của {unit.name}: {listed}. Các dòng này "
-        "được ghi vào báo cáo này nhưng không được thêm vào danh mục của đơn vị; nếu là lĩnh vực mới, "
-        "đề nghị Quản trị thêm vào danh mục, nếu gõ sai tên, sửa tên trong tệp hoặc trên trang.",
-    )]
+    """An import does not put lĩnh vực in use: it says which ones are not in the unit's catalogue
+    (the import proposes them to the admin) and which ones the catalogue no longer uses. Warnings
+    of the import only (no explanation needed): the rows stay in this report."""
+    names = _linh_vuc_names(data)
+    entries = {entry.name: entry for entry in
+               LinhVuc.objects.filter(unit=unit, name__in=names).select_related("merged_into")}
+    new = sorted(name for name in names if name not in entries or entries[name].state == LinhVuc.State.PROPOSED)
+    retired = sorted(name for name, entry in entries.items() if entry.state == LinhVuc.State.RETIRED)
+    notices = []
+    if new:
+        notices.append(Issue(
+            "catalogue.new_linh_vuc", WARNING, None, None, None, None,
+            f"Tệp có {len(new)} lĩnh vực chưa có trong danh mục lĩnh vực của {unit.name}: "
+            f"{_listed([f'“{name}”' for name in new])}. Các dòng này được ghi vào báo cáo này; các lĩnh vực "
+            "được ghi vào danh mục của đơn vị dưới dạng đề xuất và chỉ được gợi ý trên trang báo cáo sau khi "
+            "Quản trị chấp nhận. Nếu gõ sai tên, sửa tên trong tệp hoặc trên trang.",
+        ))
+    if retired:
+        def shown(name):
+            into = entries[name].merged_into
+            return f"“{name}” (đã gộp vào “{into.name}”)" if into else f"“{name}”"
+
+        notices.append(Issue(
+            "catalogue.retired_linh_vuc", WARNING, None, None, None, None,
+            f"Tệp có {len(retired)} lĩnh vực đã ngừng dùng trong danh mục lĩnh vực của {unit.name}: "
+            f"{_listed([shown(name) for name in retired])}. Các dòng này vẫn được ghi vào báo cáo với tên trong "
+            "tệp; nên sửa sang tên lĩnh vực đang dùng, trong tệp hoặc trên trang.",
+        ))
+    return notices
 
 
 # ---------------------------------------------------------------------------------------------

@@ -1,12 +1,20 @@
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.auth.admin import UserAdmin
+from django.db.models import Count, Q
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.formats import number_format
+from django.utils.html import format_html
 
+from . import services
 from .models import LinhVuc, Unit, User
 
 
-class LinhVucInline(admin.TabularInline):
-    model = LinhVuc
-    extra = 1
+def _count(n):
+    """A count as Vietnamese write it (5.000), whether given a number or the things counted."""
+    return number_format(n if isinstance(n, int) else len(n), force_grouping=True)
 
 
 @admin.register(Unit)
@@ -14,20 +22,119 @@ class UnitAdmin(admin.ModelAdmin):
     list_display = ["code", "name", "kind", "parent", "is_active"]
     list_filter = ["kind", "is_active"]
     search_fields = ["code", "name"]
-    inlines = [LinhVucInline]
+    # The catalogue is not an inline: a unit may hold thousands of lĩnh vực (a big import once put
+    # 20 000 there) and the page must still open. It links to the catalogue's own list instead.
+    readonly_fields = ["linh_vuc_catalogue"]
     fieldsets = (
-        (None, {"fields": ["code", "name", "kind", "parent", "is_active"]}),
+        (None, {"fields": ["code", "name", "kind", "parent", "is_active", "linh_vuc_catalogue"]}),
         ("Văn bản báo cáo (mặc định khi in)", {
             "description": "Thể thức theo Nghị định 30/2020/NĐ-CP: ký hiệu, cơ quan chủ quản, người ký, nơi nhận.",
             "fields": Unit.PROFILE_FIELDS,
         }),
     )
 
+    @admin.display(description="Danh mục lĩnh vực")
+    def linh_vuc_catalogue(self, unit):
+        if unit is None or unit.pk is None:
+            return "Lưu đơn vị trước, rồi thêm lĩnh vực vào danh mục."
+        counts = unit.linh_vuc.aggregate(all=Count("pk"), proposed=Count("pk", filter=Q(state=LinhVuc.State.PROPOSED)))
+        url = f"{reverse('admin:units_linhvuc_changelist')}?unit__id__exact={unit.pk}"
+        link = format_html('<a href="{}">{} mục — xem và sửa</a>', url, _count(counts["all"]))
+        if not counts["proposed"]:
+            return link
+        return format_html('{} (<a href="{}&amp;state__exact={}">{} đề xuất chờ chấp nhận</a>)', link, url,
+                           LinhVuc.State.PROPOSED, _count(counts["proposed"]))
+
     def has_delete_permission(self, request, obj=None):
         # A unit that has reports is deactivated, never deleted (the reports keep pointing at it).
         if obj is not None and obj.reports.exists():
             return False
         return super().has_delete_permission(request, obj)
+
+
+class MergeForm(forms.Form):
+    into = forms.ModelChoiceField(label="Gộp vào lĩnh vực", queryset=LinhVuc.objects.none(), empty_label=None)
+
+    def __init__(self, *args, unit, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["into"].queryset = unit.linh_vuc.filter(state=LinhVuc.State.ACTIVE)
+
+
+@admin.register(LinhVuc)
+class LinhVucAdmin(admin.ModelAdmin):
+    """The catalogues of every unit, a page of 100 at a time. Accepting, retiring and merging go
+    through units.services, which write the history of each entry."""
+
+    list_display = ["name", "unit", "order", "state_shown"]
+    list_filter = ["state", "unit__kind"]
+    search_fields = ["name", "unit__code"]
+    list_select_related = ["unit", "merged_into"]
+    list_per_page = 100
+    autocomplete_fields = ["unit"]
+    fields = ["unit", "name", "order", "state", "merged_into"]
+    actions = ["accept", "retire", "merge"]
+
+    def get_readonly_fields(self, request, obj=None):
+        # The state of an entry changes through the actions of the list, which keep it consistent.
+        return ["state", "merged_into"] if obj is not None else ["merged_into"]
+
+    @admin.display(description="trạng thái", ordering="state")
+    def state_shown(self, entry):
+        if entry.merged_into_id:
+            return f"{entry.get_state_display()} (đã gộp vào “{entry.merged_into.name}”)"
+        return entry.get_state_display()
+
+    def changelist_view(self, request, extra_context=None):
+        unit_id = request.GET.get("unit__id__exact", "")  # the link of the unit's page
+        unit = Unit.objects.filter(pk=unit_id).first() if unit_id.isdigit() else None
+        if unit is not None:
+            extra_context = {**(extra_context or {}), "title": f"Danh mục lĩnh vực của {unit.code} — {unit.name}"}
+        return super().changelist_view(request, extra_context)
+
+    @admin.action(description="Chấp nhận / dùng lại (gợi ý trên trang báo cáo)", permissions=["change"])
+    def accept(self, request, queryset):
+        changed = services.linh_vuc_accept(entries=queryset, actor=request.user)
+        self.message_user(request, f"Đã đưa {_count(changed)} lĩnh vực vào dùng.", messages.SUCCESS)
+
+    @admin.action(description="Ngừng dùng (báo cáo đã có giữ nguyên)", permissions=["change"])
+    def retire(self, request, queryset):
+        changed = services.linh_vuc_retire(entries=queryset, actor=request.user)
+        self.message_user(request, f"Đã ngừng dùng {_count(changed)} lĩnh vực; các báo cáo đã có giữ nguyên các dòng.",
+                          messages.SUCCESS)
+
+    @admin.action(description="Gộp vào một lĩnh vực khác…", permissions=["change"])
+    def merge(self, request, queryset):
+        entries = list(queryset.select_related("unit"))
+        units = {entry.unit for entry in entries}
+        if not units:
+            return None
+        if len(units) > 1:
+            self.message_user(request, "Chỉ gộp được các lĩnh vực của cùng một đơn vị: lọc danh sách theo đơn vị "
+                                       "rồi chọn lại.", messages.ERROR)
+            return None
+        unit = units.pop()
+        form = MergeForm(request.POST if request.POST.get("post") == "yes" else None, unit=unit)
+        if form.is_valid():
+            try:
+                reports = services.linh_vuc_merge(entries=queryset, into=form.cleaned_data["into"], actor=request.user)
+            except services.CatalogueError as refused:
+                form.add_error(None, str(refused))
+            else:
+                self.message_user(
+                    request, f"Đã gộp {_count(entries)} lĩnh vực vào “{form.cleaned_data['into'].name}”"
+                             + (f"; đã sửa tên các dòng trong {len(reports)} báo cáo đang nhập." if reports else "."),
+                    messages.SUCCESS)
+                return None
+        return TemplateResponse(request, "admin/units/linhvuc/merge.html", {
+            **self.admin_site.each_context(request),
+            "title": f"Gộp lĩnh vực của {unit.name}",
+            "opts": self.model._meta,
+            "unit": unit,
+            "entries": entries,
+            "form": form,
+            "action_checkbox_name": ACTION_CHECKBOX_NAME,
+            "select_across": request.POST.get("select_across") == "1",
+        })
 
 
 @admin.register(User)

@@ -86,16 +86,28 @@ class Unit(models.Model):
 
 
 class LinhVuc(models.Model):
-    """One entry of a unit's catalogue of fields of activity (lĩnh vực)."""
+    """One entry of a unit's catalogue of fields of activity (lĩnh vực). Only the entries in use are
+    offered on the report page; an import proposes the names it brings, which the admin accepts,
+    retires or merges into another entry (units/services.py)."""
+
+    class State(models.TextChoices):
+        ACTIVE = "active", "Đang dùng"
+        PROPOSED = "proposed", "Đề xuất"
+        RETIRED = "retired", "Ngừng dùng"
 
     unit = models.ForeignKey(Unit, verbose_name="đơn vị", on_delete=models.CASCADE, related_name="linh_vuc")
     name = models.CharField("tên lĩnh vực", max_length=255)
     order = models.PositiveSmallIntegerField("thứ tự", default=0)
-    is_active = models.BooleanField("đang dùng", default=True)
+    state = models.CharField("trạng thái", max_length=10, choices=State.choices, default=State.ACTIVE)
+    # A retired entry merged into another: which one its name became in the open reports.
+    merged_into = models.ForeignKey(
+        "self", verbose_name="đã gộp vào", null=True, blank=True, on_delete=models.SET_NULL, related_name="merged",
+    )
 
     class Meta:
         ordering = ["unit", "order", "name"]
         constraints = [models.UniqueConstraint(fields=["unit", "name"], name="linh_vuc_unique_per_unit")]
+        indexes = [models.Index(fields=["unit", "state"], name="linh_vuc_unit_state")]
         verbose_name = "lĩnh vực"
         verbose_name_plural = "danh mục lĩnh vực"
 

@@ -145,7 +145,7 @@ def _page(request, unit, period, report, *, typed=None, version=None, status=200
             for key, title in narrative.SECTIONS
         ],
         "meta_fields": _meta_fields(unit, period, report, meta),
-        "catalogue": list(unit.linh_vuc.filter(is_active=True).values_list("name", flat=True)),
+        "catalogue": selectors.catalogue_names(unit),
         "nhom_choices": [(code, text) for code, text in NHOM_LABELS.items()],
         "cap_choices": [(code, text) for code, text in CAP_LABELS.items()],
         "transitions": transitions,

@@ -133,8 +133,7 @@ def test_the_message_after_a_save_counts_only_the_warnings_still_unexplained(cli
     assert "Đã lưu nháp." in body and "cảnh báo chưa có giải trình" not in body
 
 
-def test_an_import_lists_new_linh_vuc_instead_of_growing_the_catalogue(client, officer_stc, stc, period,
-                                                                      good_forms):
+def test_an_import_lists_new_linh_vuc_and_only_proposes_them(client, officer_stc, stc, period, good_forms):
     client.force_login(officer_stc)
     good_forms["II.06a"]["rows"].append({"linh_vuc": "Tin học hóa", "c5": 1, "c12": 1})
     upload = io.BytesIO(json.dumps({"format": "tthc-report/1", "unit": "STC", "period": period.code,
@@ -144,7 +143,8 @@ def test_an_import_lists_new_linh_vuc_instead_of_growing_the_catalogue(client, o
     body = text(response)
     assert "Đã nhập báo cáo từ tệp JSON." in body
     assert "Tệp có 1 lĩnh vực chưa có trong danh mục lĩnh vực của Sở Tài chính: “Tin học hóa”" in body
-    assert not stc.linh_vuc.filter(name="Tin học hóa").exists()
+    assert "chỉ được gợi ý trên trang báo cáo sau khi Quản trị chấp nhận" in body
+    assert stc.linh_vuc.get(name="Tin học hóa").get_state_display() == "Đề xuất"
     assert Report.objects.get().row06a_set.filter(label="Tin học hóa").exists()  # the report keeps the row
 
 
