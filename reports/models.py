@@ -3,6 +3,7 @@ from django.db import models
 
 from units.models import Unit
 
+from . import periods
 from .forms_spec import CAP_LABELS, all_sections
 
 
@@ -54,6 +55,15 @@ class ReportingPeriod(models.Model):
     @property
     def is_quarter(self):
         return self.kind.startswith("Q")
+
+    @property
+    def first_day(self):
+        """The first day of the quarter, half or year (not of the data window)."""
+        return periods.calendar_span(self.year, self.kind)[0]
+
+    @property
+    def last_day(self):
+        return periods.calendar_span(self.year, self.kind)[1]
 
 
 class Report(models.Model):

@@ -168,6 +168,8 @@ def due_reminders(today=None):
     for period in periods:
         reports = {report.unit_id: report for report in Report.objects.filter(period=period)}
         for unit in units:
+            if not unit.exists_in(period):  # a unit created after the period, or ended before it
+                continue
             report = reports.get(unit.pk)
             if report is not None and report.status not in NOT_SUBMITTED:
                 continue

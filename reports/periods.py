@@ -28,6 +28,14 @@ def default_window(year, kind):
     }[kind]
 
 
+def calendar_span(year, kind):
+    """(first day, last day) of the quarter, half or year itself, as a unit's existence is compared
+    with it (which units take part) and the date a level was abolished."""
+    first_month, last_month = {"Q1": (1, 3), "Q2": (4, 6), "Q3": (7, 9), "Q4": (10, 12), "H1": (1, 6), "Y": (1, 12)}[kind]
+    after = date(year + 1, 1, 1) if last_month == 12 else date(year, last_month + 1, 1)
+    return date(year, first_month, 1), after - timedelta(days=1)
+
+
 def add_working_days(day, count):
     """`count` working days after `day`, skipping Saturdays and Sundays."""
     while count:

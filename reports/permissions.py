@@ -60,6 +60,8 @@ def report_for(user, period_code, unit_code):
     report = Report.objects.select_related("unit", "period", "updated_by").filter(unit=unit, period=period).first()
     if report is None and not period.is_open:
         raise Http404("Không tìm thấy báo cáo.")
+    if report is None and not unit.exists_in(period):
+        raise Http404(f"{unit.name} không hoạt động trong {period.label.lower()}: không có báo cáo của kỳ này.")
     return unit, period, report
 
 

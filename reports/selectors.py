@@ -99,15 +99,25 @@ def reports_of_units(units, period_ids):
     return {(r.unit_id, r.period_id): r for r in reports}
 
 
+def period_kinds(period):
+    """(kind, label) of the kinds of unit taking part in the period, in the Kind order: what the
+    board can filter by (no "UBND cấp huyện" after the districts ended)."""
+    from units.models import Unit
+
+    present = set(Unit.objects.in_period(period).values_list("kind", flat=True).distinct())
+    return [(kind, label) for kind, label in Unit.Kind.choices if kind in present]
+
+
 BOARD_STATUSES = {"missing": "Chưa nhập", **{s.value: s.label for s in Report.Status}}
 
 
 def status_board(period, *, status=None, kind=None):
-    """Every active unit with its report for the period (or none): two queries, whatever the
-    number of units. `status` filters by report status or "missing"; `kind` by unit kind."""
+    """Every unit taking part in the period (Unit.objects.in_period) with its report for the period
+    (or none): two queries, whatever the number of units. `status` filters by report status or
+    "missing"; `kind` by unit kind."""
     from units.models import Unit
 
-    units = Unit.objects.filter(is_active=True).in_print_order()
+    units = Unit.objects.in_period(period).in_print_order()
     if kind:
         units = units.filter(kind=kind)
     reports = {r.unit_id: r for r in Report.objects.filter(period=period, unit__in=units)}

@@ -452,10 +452,19 @@ def resolve_document(document):
         raise UnusableInput(f"Chưa có kỳ báo cáo {year}-{kind}.")
     if not period.is_open:
         raise UnusableInput(f"Kỳ báo cáo {period.label} đã đóng: không nhập được báo cáo.")
+    if not unit.exists_in(period):
+        raise UnusableInput(f"{unit.name} ({unit.code}) {_lifetime(unit)}, không hoạt động trong {period.label.lower()}: "
+                            "không nhập được báo cáo của kỳ này.")
     report = Report.objects.filter(unit=unit, period=period).first()
     if report is not None and not is_editable(report):
         raise UnusableInput(f"{unit.code} {period.label}: {_not_editable_message(report)}")
     return unit, period
+
+
+def _lifetime(unit):
+    """"hoạt động từ 01/07/2025", "hoạt động đến 28/02/2025", "hoạt động từ … đến …"."""
+    parts = [f"từ {unit.valid_from:%d/%m/%Y}" if unit.valid_from else "", f"đến {unit.valid_to:%d/%m/%Y}" if unit.valid_to else ""]
+    return "hoạt động " + " ".join(part for part in parts if part)
 
 
 def report_import(*, document, actor, dry_run=False, submit=False):

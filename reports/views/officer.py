@@ -71,7 +71,7 @@ def home(request):
             "rows": [
                 {"unit": unit, "report": reports.get((unit.pk, period.pk)),
                  "deadline_text": _deadline_text(period, reports.get((unit.pk, period.pk)))}
-                for unit in units
+                for unit in units if unit.exists_in(period) or (unit.pk, period.pk) in reports
             ],
         }
         for period in periods

@@ -5,8 +5,6 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 
-from units.models import Unit
-
 from .. import selectors, services
 from ..models import ReportingPeriod
 from ..permissions import can_review, overview_period, report_for
@@ -25,7 +23,7 @@ def board(request, period_code):
         "counts": [(key, label, counts[key]) for key, label in selectors.BOARD_STATUSES.items()],
         "status": status,
         "kind": kind,
-        "kinds": Unit.Kind.choices,
+        "kinds": selectors.period_kinds(period),
     })
 
 
