@@ -1,4 +1,5 @@
-"""The province's consolidation (tổng hợp) of a period and the annual view derived from quarters.
+"""The province's consolidation (tổng hợp) of a period and the views derived from quarters (năm,
+6 tháng, 9 tháng).
 
 Named reads, as selectors.py: every sum is taken by the database (`.values(…).annotate(Sum(…))`
 on each section's table), then compute.complete_totals fills the computed columns. The number of
@@ -297,51 +298,142 @@ class AnnualPart:
         )
 
 
+# The derived views of a year: which quarters they add up, the kind of the report a unit may send
+# for the same span directly (compared with the derived figures), and how the page names them.
+SPANS = {
+    "nam": (QUARTERS, YEAR, "Năm {year}"),
+    "6-thang": (QUARTERS[:2], "H1", "6 tháng đầu năm {year}"),
+    "9-thang": (QUARTERS[:3], None, "9 tháng đầu năm {year}"),
+}
+
+
+@dataclass
+class Absorbed:
+    """A predecessor's quarters counted in its successor's derived figures (the year of a merger)."""
+
+    predecessor: object
+    successor: object
+    date: object
+    kind: str  # units.models.Succession.Kind
+    quarters: list
+
+    @property
+    def note(self):
+        """`Gồm số liệu của SKHDT các quý trước khi sáp nhập vào STC (từ 01/03/2025)`."""
+        how = "đổi tên thành" if self.kind == "rename" else "sáp nhập vào"
+        return (f"Gồm số liệu của {self.predecessor.code} các quý trước khi {how} {self.successor.code} "
+                f"(từ {self.date:%d/%m/%Y})")
+
+
 @dataclass
 class Annual:
     year: int
     include_submitted: bool
     units: list  # AnnualPart per unit that has a counted quarter or annual report, in unit order
     province: AnnualPart
+    span: str = "nam"  # a key of SPANS
+    absorbed: list = field(default_factory=list)  # Absorbed, in date order
+
+    @property
+    def label(self):
+        return SPANS[self.span][2].format(year=self.year)
+
+    @property
+    def notes(self):
+        return [a.note for a in self.absorbed]
 
 
-def annual(year, include_submitted=False):
-    """The year `year` per unit and for the province: section totals derived from the counted
-    quarter reports (flows summed, stocks from the right end), beside each unit's directly
-    submitted annual report and the differences between the two."""
+def _absorptions(year, reports):
+    """{predecessor id: (Succession, successor id)} for the units that reported in the year and
+    were merged into (or renamed as) a unit in the year: their quarters before the date count in
+    the successor's figures. A split is left out (its figures cannot be shared out). No query unless
+    a unit that reported ended (valid_to) by the end of the year."""
+    from units.models import Succession
+
+    ended = {r.unit_id for r in reports if r.unit.valid_to and r.unit.valid_to.year <= year}
+    if not ended:
+        return {}
+    successions = (Succession.objects.filter(predecessor__in=ended, date__year=year)
+                   .exclude(kind=Succession.Kind.SPLIT).select_related("predecessor", "successor"))
+    return {s.predecessor_id: s for s in successions}
+
+
+def _quarter_starts(year):
+    from .periods import calendar_span
+
+    return {q: calendar_span(year, q)[0] for q in QUARTERS}
+
+
+def annual(year, include_submitted=False, span="nam"):
+    """The year `year` (or its first 6 or 9 months, `span` a key of SPANS) per unit and for the
+    province: section totals derived from the counted quarter reports (flows summed, stocks from
+    the right end), beside each unit's directly submitted report for the span (annual or 6 tháng;
+    none for 9 tháng) and the differences between the two.
+
+    The province's figures add up, quarter by quarter, whoever reported in it, then derive the
+    span from those sums (its (11) at the end of the year is the units existing then, not a
+    dissolved unit's last figure). A successor's figures for the year of its merger include its
+    predecessors' quarters before the merger, which are then not listed on their own."""
+    quarters_of_span, direct_kind, _ = SPANS[span]
     statuses = counted_statuses(include_submitted)
-    where = {"period__year": year, "period__kind__in": [*QUARTERS, YEAR], "status__in": statuses}
+    kinds = [*quarters_of_span, *([direct_kind] if direct_kind else [])]
+    where = {"period__year": year, "period__kind__in": kinds, "status__in": statuses}
     reports = list(Report.objects.filter(**where).select_related("unit", "period"))
-    units = sorted({r.unit_id: r.unit for r in reports}.values(), key=unit_sort_key)
-    kinds_of = {unit.pk: set() for unit in units}
-    direct_reports = {}
+    successions = _absorptions(year, reports)
+    starts = _quarter_starts(year)
+
+    def counted_as(unit_id, kind):
+        """The unit whose figures a report of `unit_id` for quarter `kind` counts in."""
+        seen = set()
+        while kind in starts and unit_id in successions and unit_id not in seen:
+            succession = successions[unit_id]
+            if starts[kind] >= succession.date:
+                break
+            seen.add(unit_id)
+            unit_id = succession.successor_id
+        return unit_id
+
+    units_by_id = {r.unit_id: r.unit for r in reports}
+    for s in successions.values():
+        units_by_id.setdefault(s.successor_id, s.successor)
+    kinds_of, direct_reports, absorbed = {}, {}, {}
     for report in reports:
-        kinds_of[report.unit_id].add(report.period.kind)
-        if report.period.kind == YEAR:
-            direct_reports[report.unit_id] = report
+        kind = report.period.kind
+        owner = counted_as(report.unit_id, kind)
+        kinds_of.setdefault(owner, set()).add(kind)
+        if kind == direct_kind:
+            direct_reports[owner] = report
+        if owner != report.unit_id:
+            s = successions[report.unit_id]
+            absorbed.setdefault(report.unit_id, Absorbed(s.predecessor, units_by_id[owner], s.date, s.kind, []))
+            absorbed[report.unit_id].quarters.append(kind)
+    units = sorted((units_by_id[pk] for pk in kinds_of), key=unit_sort_key)
+
     # {(unit, kind): {form: {section: sums}}}, one query per section.
-    sums = {(r.unit_id, r.period.kind): _zero_entered() for r in reports}
+    sums = {(unit.pk, kind): _zero_entered() for unit in units for kind in kinds_of[unit.pk]}
     for code, form in FORMS.items():
         for section in form.sections:
             for (unit_id, kind), values in _sums_by(form, section, ["report__unit", "report__period__kind"], **where):
-                sums[(unit_id, kind)][code][section.key] = values
+                target = sums[(counted_as(unit_id, kind), kind)][code][section.key]
+                for key, value in values.items():
+                    target[key] += value
+
+    def derive(quarter_sums):
+        return {
+            code: {s.key: derive_year(s, [q[code][s.key] for q in quarter_sums]) for s in form.sections}
+            for code, form in FORMS.items()
+        }
 
     parts = []
-    province_derived, province_direct = _zero_entered(), _zero_entered()
-    any_quarter = any_direct = False
+    province_quarters = {q: _zero_entered() for q in quarters_of_span}
+    province_direct = _zero_entered()
+    any_direct = False
     for unit in units:
-        quarters = [q for q in QUARTERS if q in kinds_of[unit.pk]]
-        derived = None
-        if quarters:
-            derived = {
-                code: {
-                    s.key: derive_year(s, [sums[(unit.pk, q)][code][s.key] for q in quarters]) for s in form.sections
-                }
-                for code, form in FORMS.items()
-            }
-            _add_entered(province_derived, derived)
-            any_quarter = True
-        direct = sums.get((unit.pk, YEAR))
+        quarters = [q for q in quarters_of_span if q in kinds_of[unit.pk]]
+        derived = derive([sums[(unit.pk, q)] for q in quarters]) if quarters else None
+        for q in quarters:
+            _add_entered(province_quarters[q], sums[(unit.pk, q)])
+        direct = sums.get((unit.pk, direct_kind)) if direct_kind else None
         if direct is not None:
             _add_entered(province_direct, direct)
             any_direct = True
@@ -351,12 +443,14 @@ def annual(year, include_submitted=False):
             direct=_complete_all(direct) if direct is not None else None,
             direct_report=direct_reports.get(unit.pk),
         ))
+    reported = [q for q in quarters_of_span if any(q in kinds for kinds in kinds_of.values())]
     province = AnnualPart(
         unit=None,
-        quarters=[q for q in QUARTERS if any(q in kinds for kinds in kinds_of.values())],
-        derived=_complete_all(province_derived) if any_quarter else None,
+        quarters=reported,
+        derived=_complete_all(derive([province_quarters[q] for q in reported])) if reported else None,
         direct=_complete_all(province_direct) if any_direct else None,
         # The province's two sides compare only when they cover the same units.
         unmatched=[part.unit for part in parts if (part.derived is None) != (part.direct is None)],
     )
-    return Annual(year=year, include_submitted=include_submitted, units=parts, province=province)
+    return Annual(year=year, include_submitted=include_submitted, units=parts, province=province, span=span,
+                  absorbed=sorted(absorbed.values(), key=lambda a: (a.date, a.predecessor.code)))

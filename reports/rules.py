@@ -15,7 +15,7 @@ from tthc_portal.text import clean as stored_text
 
 from .compute import complete_form, form_totals
 from .formatting import fmt_int, fmt_pct
-from .forms_spec import CAP_LABELS, FORMS, NHOM_LABELS
+from .forms_spec import CAP_LABELS, FORMS, NHOM_LABELS, abolished_since, abolished_text
 
 ERROR = "error"
 WARNING = "warning"
@@ -52,10 +52,19 @@ class Issue:
 
 @dataclass(frozen=True)
 class Previous:
-    """What the carry-over rule knows of the unit's previous report: its label and II.06a (11)."""
+    """What the carry-over rule knows of the unit's previous report: its label and II.06a (11) —
+    in the first period after a merger, summed with its predecessors' (selectors.previous_context)."""
 
     period_label: str
     pending: dict  # linh_vuc → (11)
+    sources: tuple = ()  # the codes of the units whose reports were summed, when more than its own
+
+    @property
+    def where(self):
+        """"kỳ trước" or "kỳ trước của STC và SKHDT": where the expected (6) comes from."""
+        if not self.sources:
+            return "kỳ trước"
+        return f"kỳ trước của {', '.join(self.sources[:-1])} và {self.sources[-1]}"
 
 
 @dataclass
@@ -444,7 +453,7 @@ def rule_06a_carry_over(data, previous, unread):
         if row["c6"] != expected:
             yield _issue("II.06a.carry_over", WARNING, "II.06a", "rows", n, "c6", label,
                          f"số hồ sơ từ kỳ trước (6) = {fmt_int(row['c6'])} khác số hồ sơ đang giải quyết cuối "
-                         f"kỳ trước ({previous.period_label}, cột (11)) = {fmt_int(expected)}")
+                         f"{previous.where} ({previous.period_label}, cột (11)) = {fmt_int(expected)}")
 
 
 def _level_rule(code, columns, what):
@@ -502,6 +511,24 @@ def rule_08_deployed_over_assigned(data, previous, unread):
                              f"lớn hơn số được giao ({assigned[1:]}) = {fmt_int(row[assigned])}")
 
 
+def rule_level_abolished(data, abolished):
+    """error `level.abolished`: a figure in a cell of a level that no longer exists in the period
+    (`abolished`: {level: date}, forms_spec.abolished_levels). Every row is looked at, read or not:
+    a cell that did not read is 0 here and has its own error."""
+    if not abolished:
+        return
+    for code, form in FORMS.items():
+        for section in form.sections:
+            for n, row in enumerate(data[code][section.key], 1):
+                for column in section.entered:
+                    since = abolished_since(section, row, column, abolished)
+                    if since and row.get(column.key):
+                        level = section.level_of(row, column)
+                        yield _issue("level.abolished", ERROR, code, section.key, n, column.key,
+                                     section.row_label(row),
+                                     f"{abolished_text(level, since)}, không nhập số liệu")
+
+
 RULES = (
     rule_03b_published,
     rule_03b_total_vs_07b,
@@ -520,9 +547,11 @@ def validate(data, previous=None, unread=None):
     return [issue for rule in RULES for issue in rule(data, previous, unread)]
 
 
-def check(raw_forms, previous=None):
+def check(raw_forms, previous=None, abolished=None):
     """Parse and judge in one pass: (data, errors, warnings). Every row that reads is judged by
-    every rule, whatever is wrong elsewhere; a row that did not read gets only its reading errors."""
+    every rule, whatever is wrong elsewhere; a row that did not read gets only its reading errors.
+    `abolished`: the levels that no longer exist in the period ({level: date}), whose cells take
+    no figure."""
     data, errors, unread = parse_forms(raw_forms)
-    issues = errors + validate(data, previous, unread)
+    issues = errors + list(rule_level_abolished(data, abolished)) + validate(data, previous, unread)
     return data, [i for i in issues if i.is_error], [i for i in issues if not i.is_error]

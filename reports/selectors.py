@@ -1,7 +1,7 @@
 """Named reads. Each loads what a page or a rule needs in a fixed number of queries."""
-from django.db.models import Max, Q
+from django.db.models import Max, Min, Q, Sum
 
-from units.models import LinhVuc
+from units.models import LinhVuc, Succession
 
 from . import periods
 from .forms_spec import FORMS, all_sections
@@ -42,14 +42,52 @@ def previous_report(unit, period):
     return Report.objects.select_related("period").filter(unit=unit, period__code=code).first()
 
 
+def carried_predecessors(unit, period):
+    """The units whose files still pending at the end of the previous period the unit's report of
+    `period` takes over: those merged into it or renamed as it on or before the period's last day
+    that no longer exist during the period — so only in the first period after the reorganisation,
+    when they sent their last report (README, Reorganisations). A split is left out: nothing says
+    how the predecessor's files were shared among its successors. One query."""
+    successions = (unit.predecessions.filter(date__lte=period.last_day)
+                   .exclude(kind=Succession.Kind.SPLIT).select_related("predecessor"))
+    return [s.predecessor for s in successions if not s.predecessor.exists_in(period)]
+
+
+def _previous_reports(unit, period):
+    """The previous period's reports whose pending files carry into the unit's report of `period`:
+    its own and its predecessors' (carried_predecessors), the own one first. Two queries."""
+    code = periods.previous_code(period.year, period.kind)
+    if code is None:
+        return []
+    units = [unit, *carried_predecessors(unit, period)]
+    reports = Report.objects.select_related("unit", "period").filter(unit__in=units, period__code=code)
+    return sorted(reports, key=lambda r: (r.unit_id != unit.pk, r.unit.code))
+
+
+def _pending_06a(reports):
+    """{lĩnh vực: II.06a (11) = (12)+(13)} summed over `reports`, in one query, the lĩnh vực in
+    the order they first appear (own report first)."""
+    if not reports:
+        return {}
+    model = ROW_MODELS[("II.06a", "rows")]
+    rank = {r.pk: n for n, r in enumerate(reports)}
+    rows = (model.objects.filter(report__in=reports).order_by().values("label")
+            .annotate(in_time=Sum("c12"), overdue=Sum("c13"), first_report=Min("report"), first_position=Min("position")))
+    rows = sorted(rows, key=lambda r: (rank.get(r["first_report"], 0), r["first_position"], r["label"]))
+    # II.05a (4) "từ kỳ trước chuyển sang" carries over the same way once the form exists (issue
+    # of II.05a): sum its pending column over the same `reports` here and pre-fill it in initial_forms.
+    return {row["label"]: (row["in_time"] or 0) + (row["overdue"] or 0) for row in rows}
+
+
 def previous_context(unit, period):
-    """What the carry-over rule compares (6) with, or None when there is no previous report."""
-    report = previous_report(unit, period)
-    if report is None:
+    """What the carry-over rule compares (6) with — the pending files (11) of the previous period,
+    the unit's own and, in its first period after a merger, its predecessors' — or None when there
+    is no previous report. Three queries."""
+    reports = _previous_reports(unit, period)
+    if not reports:
         return None
-    form = FORMS["II.06a"]
-    rows = section_rows(report, form, form.section("rows"))
-    return Previous(report.period.label, {row["linh_vuc"]: row["c12"] + row["c13"] for row in rows})
+    sources = tuple(r.unit.code for r in reports) if any(r.unit_id != unit.pk for r in reports) else ()
+    return Previous(reports[0].period.label, _pending_06a(reports), sources)
 
 
 def catalogue_names(unit):
@@ -59,12 +97,16 @@ def catalogue_names(unit):
 
 
 def initial_forms(unit, period):
-    """A new report: one row per active lĩnh vực of the unit (and per lĩnh vực the previous report
-    still had files pending in), II.06a (6) pre-filled with the previous report's (11)."""
+    """A new report: one row per active lĩnh vực of the unit (and per lĩnh vực the previous report,
+    or a predecessor's, still had files pending in), II.06a (6) pre-filled with the previous
+    period's (11), the predecessors' added (previous_context)."""
     data = empty_forms()
-    previous = previous_report(unit, period)
+    reports = _previous_reports(unit, period)
+    previous = reports[0] if reports and reports[0].unit_id == unit.pk else None
     previous_data = report_forms(previous) if previous else empty_forms()
-    pending = {row["linh_vuc"]: row["c12"] + row["c13"] for row in previous_data["II.06a"]["rows"]}
+    # The files pending at the end of the previous period, the predecessors' added in the first
+    # period after a merger (carried_predecessors).
+    pending = _pending_06a(reports)
     names = catalogue_names(unit)
     names += [name for name, count in pending.items() if count and name not in names]
 

@@ -12,7 +12,7 @@ from units.models import LinhVuc
 from . import document_meta, export_jobs, notifications, periods, selectors
 from .errors import ReportError, UnusableInput
 from .exports import xlsx
-from .forms_spec import FORMS, all_sections
+from .forms_spec import FORMS, abolished_levels, all_sections
 from .interchange import report_document
 from .models import LABEL_FIELDS, ROW_MODELS, Report, ReportingPeriod, Revision, Transition
 from .narrative import KEYS as NARRATIVE_KEYS
@@ -93,7 +93,8 @@ def period_close(code):
 
 
 def judge(*, unit, period, raw_forms):
-    data, errors, warnings = check(raw_forms, selectors.previous_context(unit, period))
+    data, errors, warnings = check(raw_forms, selectors.previous_context(unit, period),
+                                   abolished=abolished_levels(period))
     return Judgement(data, errors, warnings)
 
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from .compute import complete_form, form_totals
 from .formatting import fmt_int, fmt_pct
-from .forms_spec import CAP_LABELS, FORMS, NHOM_LABELS, ROMAN
+from .forms_spec import CAP_LABELS, FORMS, NHOM_LABELS, ROMAN, abolished_levels, abolished_since, abolished_text
 
 
 @dataclass
@@ -25,6 +25,9 @@ class Cell:
     changed: bool = False  # differs from the previous submission
     previous: object = None  # …where it read this
     highlight: bool = False  # a value to look at (the annual view: derived ≠ direct)
+    # Why the cell takes no figure in this period ("cấp huyện không còn từ 01/07/2025"), "" when it
+    # does: the page greys it as "không áp dụng", the exports leave it blank.
+    abolished: str = ""
 
     @property
     def key(self):
@@ -34,7 +37,7 @@ class Cell:
     def printed(self):
         """The figure as every page and export prints it: 2.718, a rate 97,45%, nothing for None."""
         value = self.value
-        if value is None or value == "":
+        if self.abolished or value is None or value == "":
             return ""
         if self.column.rate:
             return fmt_pct(value)
@@ -120,12 +123,30 @@ def _add_headings_08(rows):
     return rows
 
 
-def build_tables(form_code, raw_form, data_form, issues=(), changes=None):
+def mark_abolished(table, levels):
+    """Mark the cells of levels that no longer exist (`levels`: forms_spec.abolished_levels) as not
+    entered: no value, the reason kept for the page. The TỔNG CỘNG row is left as computed."""
+    if not levels:
+        return table
+    for row in [*table.rows, *([table.blank_row] if table.blank_row else [])]:  # and the row "Thêm dòng" copies
+        if row.kind != "row":
+            continue
+        for cell in row.cells:
+            since = abolished_since(table.section, row.labels, cell.column, levels)
+            if since:
+                level = table.section.level_of(row.labels, cell.column)
+                cell.abolished, cell.value = abolished_text(level, since), None
+    return table
+
+
+def build_tables(form_code, raw_form, data_form, issues=(), changes=None, period=None):
     """Tables of one form. `raw_form` is what to show in entered cells (as typed, or whole
     numbers), `data_form` the same rows parsed (for computed cells and totals), `issues` the
     errors and warnings to show next to their cells, `changes` the cells that differ from the
-    previous submission (diff.changed_cells)."""
+    previous submission (diff.changed_cells), `period` the report's (its levels that no longer
+    exist take no figure)."""
     changes = changes or {}
+    levels = abolished_levels(period)
     form = FORMS[form_code]
     completed = complete_form(form_code, data_form)
     totals = form_totals(form_code, data_form)
@@ -161,11 +182,11 @@ def build_tables(form_code, raw_form, data_form, issues=(), changes=None):
             Cell(c, totals[section.key][c.key], *_texts(by_cell.get((section.key, None, c.key), [])))
             for c in section.columns
         ]
-        tables.append(SectionTable(
+        tables.append(mark_abolished(SectionTable(
             form=form, section=section, header=header_rows(form, section),
             numbers=["(1)", "(2)", *(c.formula for c in section.columns)], rows=rows, total=total,
             blank_row=None if section.fixed_caps else _blank_row(section),
-        ))
+        ), levels))
     return tables
 
 

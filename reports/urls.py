@@ -22,4 +22,5 @@ urlpatterns = [
     path("tong-hop/<str:period_code>/van-ban/", profile.province_document, name="province_document"),
     path("don-vi/<str:unit_code>/ho-so/", profile.unit_profile, name="unit_profile"),
     path("tong-hop-nam/<int:year>/", never_cache(consolidation.annual_page), name="annual"),
+    path("tong-hop-nam/<int:year>/<slug:span>/", never_cache(consolidation.annual_page), name="annual_span"),
 ]

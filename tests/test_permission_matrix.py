@@ -30,6 +30,7 @@ KWARG_VALUES = {
     "unit_code": ["STC"],
     "fmt": ["json", "xlsx", "docx", "pdf"],
     "year": [2023],
+    "span": ["6-thang", "9-thang"],  # the derived views beside the annual one
 }
 # Pages every user has, with their own rules (below); everything else without a unit_code is
 # the provincial office's.

@@ -5,6 +5,7 @@ Production: DEBUG=0, SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL and HTTPS=1 — the
 `manage.py check --deploy` is clean.
 """
 import os
+from datetime import date
 from pathlib import Path
 
 import dj_database_url
@@ -154,6 +155,9 @@ EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT") or 10)
 PROVINCE_NAME = os.environ.get("PROVINCE_NAME", "Khánh Hòa")  # printed in exports
 # The report page saves what is typed in the background after this pause (milliseconds).
 AUTOSAVE_PAUSE_MS = int(os.environ.get("AUTOSAVE_PAUSE_MS", "3000"))
+# Two-tier local government: cấp huyện no longer exists from this day (YYYY-MM-DD). A period whose
+# quarter (half, year) starts on or after it has no cấp huyện cells (reports/forms_spec/levels.py).
+LEVEL_HUYEN_ABOLISHED = date.fromisoformat(os.environ.get("LEVEL_HUYEN_ABOLISHED") or "2025-07-01")
 
 # Exports run as background jobs (reports/export_jobs.py) on Django's Tasks API. TASKS_BACKEND:
 # "database" (default: the queue is a table of the project's database, `manage.py db_worker` runs

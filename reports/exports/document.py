@@ -29,7 +29,8 @@ class NarrativeSection:
 
 
 def printed_value(cell):
-    """A figure of a table cell as every writer prints it (tables.Cell.printed)."""
+    """A figure of a table cell as every writer prints it (tables.Cell.printed): blank for a cell
+    of a level that no longer exists in the period (its value is None too, for the workbook)."""
     return cell.printed
 
 
@@ -132,7 +133,8 @@ def unit_document(report, data=None):
     return ExportDocument(
         kind="unit",
         code=report.unit.code,
-        forms=[FormExport(spec, build_tables(code, data[code], data[code])) for code, spec in FORMS.items()],
+        forms=[FormExport(spec, build_tables(code, data[code], data[code], period=report.period))
+               for code, spec in FORMS.items()],
         narrative=_narrative(data, report.narrative),
         rates_06a=rates_06a(form_totals("II.06a", data["II.06a"])["rows"]),
         **_fields(issuer, report.period, meta, document_meta.issue_date(meta, report.submitted_at)),

@@ -361,7 +361,7 @@ def _write_figures(sheet, row, cells, formulas, bold):
             value, cell_format = None if cell.value is None else _fraction(cell.value), rate
         else:
             value, cell_format = cell.value, count
-        if formula:
+        if formula and not cell.abolished:  # a level that no longer exists: blank
             sheet.formula(row, column, formula, cell_format, "" if value is None else value)
         else:
             sheet.value(row, column, value, cell_format)

@@ -41,6 +41,7 @@ class Column:
     # How the annual view derives the column from the quarters: "" a flow (summed over the
     # quarters), "first" / "last" a stock read at one end of the year (the first / last quarter).
     stock: str = ""
+    level: str = ""  # the government level (a CAP_LABELS key) the column counts, when it is one
 
     @property
     def key(self):
@@ -70,6 +71,9 @@ class Section:
     label_keys: tuple[str, ...] = ("linh_vuc",)  # the JSON keys that identify a row
     fixed_caps: tuple[str, ...] = ()  # rows are exactly these levels, in this order
     model_name: str = ""
+    # Each row counts one government level (its `cap`): a level that no longer exists takes its row.
+    # Not II.08, whose `cap` says who built a service, not a level that reports.
+    rows_are_levels: bool = False
 
     @property
     def label_key(self):
@@ -86,6 +90,12 @@ class Section:
 
     def column(self, key):
         return next(c for c in self.columns if c.key == key)
+
+    def level_of(self, row, column):
+        """The government level a cell counts ("huyen", …), or "" when it counts none."""
+        if column.level:
+            return column.level
+        return (row.get("cap") or "") if self.rows_are_levels else ""
 
     def row_label(self, row):
         if self.label_key == "cap":

@@ -38,6 +38,7 @@ FORM = FormSpec(
             columns=COLUMNS,
             label_keys=("cap",),
             fixed_caps=("tinh", "huyen", "xa"),
+            rows_are_levels=True,
             model_name="Row03bDiaPhuong",
         ),
     ),

@@ -122,7 +122,15 @@ def _row_html(table, row, editable):
             note_ids.append(_note_id(name, "warn"))
             notes += (f'<div class="cell-warning small{" text-start" if column.computed else ""}" id="{note_ids[-1]}">'
                       f"⚠ {escape(cell.warning)}</div>")
-        if column.computed:
+        if cell.abolished:
+            # Nothing to type nor to submit: a disabled box without a name, saying why.
+            why = escape(f"Không áp dụng: {cell.abolished}, không nhập số liệu")
+            box = (f'<input type="text" class="form-control form-control-sm text-center" value="không áp dụng" '
+                   f'disabled aria-label="{label_name}cột ({column.number}) {escape(column.label)}: {why}" '
+                   f'title="{why}"{_described(note_ids)}>') if editable else "không áp dụng"
+            out.append(f'<td class="cell-abolished text-center{" table-danger" if cell.error else ""}" '
+                       f'data-col="{cell.key}" data-abolished title="{why}">{box}{notes}</td>')
+        elif column.computed:
             state = " table-danger" if cell.error else " table-warning" if cell.warning else ""
             formula = (f'data-sum="{" ".join(f"c{n}" for n in column.sum_of)} "' if column.sum_of else
                        f'data-rate="c{column.rate.numerator} c{column.rate.denominator} {column.rate.of_section}"')
@@ -167,7 +175,8 @@ def _summary_row_html(row):
 def report_table(table, editable=False):
     """A section of a biểu as every page shows it (the report, the consolidation, the annual view):
     grouped headers, the column-number row, the rows, TỔNG CỘNG; on the report page being filled
-    (editable) also the column of "×" buttons, the button and the empty row that "Thêm dòng" copies."""
+    (editable) also the column of "×" buttons, the button and the empty row that "Thêm dòng" copies.
+    Cells of a level that no longer exists in the report's period (tables.build_tables) are greyed."""
     extra = '<th class="row-tools"></th>' if editable else ""
     width = table.width + (1 if editable else 0)
     out = []

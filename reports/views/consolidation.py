@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from .. import exports
-from ..consolidation import annual, consolidate, consolidated_document
+from ..consolidation import SPANS, Annual, annual, consolidate, consolidated_document
 from ..exports.document import consolidated_stem
 from ..forms_spec import FORMS
 from ..models import ReportingPeriod
@@ -87,18 +87,63 @@ def consolidation_download(request, period_code, fmt):
     return attachment(body, fmt, consolidated_stem(period, include_submitted))
 
 
+# The selector of the derived views: (span, label), span a key of consolidation.SPANS.
+SPAN_CHOICES = [("nam", "Năm"), ("6-thang", "6 tháng"), ("9-thang", "9 tháng")]
+# What the row of the report sent directly for the span is called (tables.build_annual_tables
+# calls it "Báo cáo năm").
+DIRECT_LABELS = {"6-thang": "Báo cáo 6 tháng"}
+
+
+def _relabel(tables, span):
+    """The annual tables for another span: the directly sent report named as the span's; none for
+    9 tháng, which no unit sends."""
+    for table in tables:
+        if span == "9-thang":
+            table.rows = [row for row in table.rows if row.kind != "direct"]
+        elif span in DIRECT_LABELS:
+            for row in table.rows:
+                if row.kind == "direct":
+                    row.label = row.label.replace("Báo cáo năm", DIRECT_LABELS[span])
+    return tables
+
+
 @login_required
-def annual_page(request, year):
+def annual_page(request, year, span="nam"):
+    """The year (or its first 6 or 9 months) derived from the quarters, for the province and each
+    unit, or for one unit (?don_vi=STC)."""
     require_overview(request.user)
+    if span not in SPANS:
+        raise Http404("Không có cách cộng này.")
     if not ReportingPeriod.objects.filter(year=year).exists():
         raise Http404("Không có kỳ báo cáo nào của năm này.")
     include_submitted = _include_submitted(request)
-    derived = annual(year, include_submitted=include_submitted)
+    derived = annual(year, include_submitted=include_submitted, span=span)
+    unit_code = (request.GET.get("don_vi") or "").strip().upper()
+    shown = derived
+    if unit_code:
+        part = next((p for p in derived.units if p.unit.code == unit_code), None)
+        if part is None:
+            raise Http404("Đơn vị này không có báo cáo nào được cộng.")
+        # One unit's view: its part in the province's place, its own notes only.
+        shown = Annual(year=year, include_submitted=include_submitted, units=[], province=part, span=span,
+                       absorbed=[a for a in derived.absorbed if a.successor.pk == part.unit.pk])
+    what = f"năm {year}" if span == "nam" else shown.label
     context = {
+        "title": f"Tổng hợp {what}" + (f" — {shown.province.unit.name}" if unit_code else ""),
+        "what": what,
+        "direct_label": DIRECT_LABELS.get(span, "Báo cáo năm") if span != "9-thang" else "",
+        # The biểu headings print the span ("Kỳ báo cáo: 9 tháng đầu năm 2023") but for the year.
+        "heading_period": None if span == "nam" else {"label": shown.label, "window_text": ""},
         "year": year,
+        "span": span,
+        "spans": SPAN_CHOICES,
+        "unit_code": unit_code,
         "include_submitted": include_submitted,
-        "annual": derived,
-        "differing_units": [part for part in derived.units if part.differs],
-        "forms": [{"spec": spec, "tables": build_annual_tables(code, derived)} for code, spec in FORMS.items()],
+        "annual": shown,
+        "parts": [shown.province] if unit_code else derived.units,
+        "all_units": derived.units,
+        "differing_units": [part for part in ([shown.province] if unit_code else derived.units) if part.differs],
+        "forms": [{"spec": spec, "tables": _relabel(build_annual_tables(code, shown), span)}
+                  for code, spec in FORMS.items()],
     }
     return render(request, "reports/annual.html", context)

@@ -130,7 +130,7 @@ def _page(request, unit, period, report, *, typed=None, version=None, status=200
         "autosave_pause": settings.AUTOSAVE_PAUSE_MS,
         "forms": [
             {"spec": spec,
-             "tables": build_tables(code, raw_forms.get(code) or {}, judgement.data[code], issues, changed),
+             "tables": build_tables(code, raw_forms.get(code) or {}, judgement.data[code], issues, changed, period),
              "errors": sum(1 for i in judgement.errors if i.form == code),
              "warnings": sum(1 for i in judgement.warnings if i.form == code)}
             for code, spec in FORMS.items()
