@@ -24,11 +24,13 @@ def visible_units(user):
 
 
 def can_edit(user, unit, report):
-    """Officers type their own units' figures while the period is open and the report is a draft
-    or returned. Reviewers and admins never type units' figures."""
+    """Officers type their own units' figures while the period is open, the report is a draft
+    or returned and the unit takes part in the report's period (an officer of a dissolved unit
+    still reads its past reports, but types nothing for a period after its end). Reviewers and
+    admins never type units' figures. (report None: report_for has checked the period.)"""
     if not (unit.is_active and _officer_of(user, unit)):
         return False
-    return report is None or is_editable(report)
+    return report is None or (is_editable(report) and unit.exists_in(report.period))
 
 
 def _officer_of(user, unit):

@@ -150,6 +150,13 @@ def period_kinds(period):
     return [(kind, label) for kind, label in Unit.Kind.choices if kind in present]
 
 
+def closing_counts(period):
+    """What is still in play when `period` closes: {"draft", "returned", "submitted", "missing"},
+    counted over the units taking part in it, as on the status board."""
+    counts = status_board(period)[1]
+    return {key: counts[key] for key in ("draft", "returned", "submitted", "missing")}
+
+
 BOARD_STATUSES = {"missing": "Chưa nhập", **{s.value: s.label for s in Report.Status}}
 
 

@@ -216,6 +216,9 @@ def _report_for_write(unit, period, actor, expected_version):
     """The report locked for this write, its version bumped by compare-and-set, or StaleReport
     when someone saved since `expected_version`. A report saved for the first time is created."""
     report = _get_or_new_report(unit, period)
+    if not unit.exists_in(period):
+        raise NotEditable(f"{unit.name} {_lifetime(unit)}, không hoạt động trong {period.label.lower()}: "
+                          "không nhập được báo cáo của kỳ này.")
     if not period.is_open or (report.pk and not is_editable(report)):
         raise NotEditable(_not_editable_message(report))
     if report.version != expected_version:

@@ -16,8 +16,23 @@ class WorkflowError(Exception):
     """A state change the report's status or period does not allow; the message says why."""
 
 
+# Closing a period stops the units' entry, not the review: a report sent before the period closed
+# is still approved or returned by the provincial office. Sending, and re-opening an approved
+# report, need the period open.
+REVIEW_AFTER_CLOSE = {(S.SUBMITTED, S.APPROVED), (S.SUBMITTED, S.RETURNED)}
+
+
 def can_transition(report, to_status):
     return to_status in TRANSITIONS.get(report.status, set())
+
+
+def needs_open_period(report, to_status):
+    return (report.status, to_status) not in REVIEW_AFTER_CLOSE
+
+
+def is_allowed(report, to_status):
+    """The transition table and the period's state together: what the buttons offer."""
+    return can_transition(report, to_status) and (report.period.is_open or not needs_open_period(report, to_status))
 
 
 def check_transition(report, to_status):
@@ -26,7 +41,7 @@ def check_transition(report, to_status):
             f"Báo cáo đang ở trạng thái “{report.get_status_display()}”, không thể chuyển sang "
             f"“{S(to_status).label}”."
         )
-    if not report.period.is_open:
+    if not report.period.is_open and needs_open_period(report, to_status):
         raise WorkflowError(f"Kỳ báo cáo {report.period.label} đã đóng: không thay đổi được báo cáo.")
 
 

@@ -9,7 +9,7 @@ from django.utils.formats import number_format
 from django.utils.html import format_html
 
 from . import services
-from .models import LinhVuc, Unit, User
+from .models import LinhVuc, Succession, Unit, User
 
 
 def _count(n):
@@ -17,16 +17,80 @@ def _count(n):
     return number_format(n if isinstance(n, int) else len(n), force_grouping=True)
 
 
+class ReorganiseForm(forms.Form):
+    """The “Sắp xếp đơn vị” action's choices for the units selected in the list. Which of the
+    fields count depends on the kind: a merger into an existing unit or a new one; a renaming is a
+    new unit (new code and name) succeeding the old one; a split lists the new units, one a line."""
+
+    kind = forms.ChoiceField(label="Hình thức", choices=Succession.Kind.choices, widget=forms.RadioSelect)
+    date = forms.DateField(label="Từ ngày", help_text="Ngày đầu tiên của đơn vị kế tục; các đơn vị trước hoạt động "
+                                                      "đến ngày hôm trước. Ví dụ 01/03/2025.")
+    into = forms.ModelChoiceField(label="Sáp nhập vào đơn vị có sẵn", queryset=Unit.objects.all(), required=False,
+                                  help_text="Sáp nhập: chọn đơn vị nhận, hoặc để trống và ghi đơn vị mới dưới đây.")
+    new_code = forms.CharField(label="Mã đơn vị mới", max_length=20, required=False)
+    new_name = forms.CharField(label="Tên đơn vị mới", max_length=255, required=False)
+    new_kind = forms.ChoiceField(label="Loại đơn vị mới", choices=Unit.Kind.choices, required=False)
+    parts = forms.CharField(
+        label="Các đơn vị sau chia tách", required=False, widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Chia tách: mỗi dòng một đơn vị, “MÃ; Tên đơn vị”. Một mã đã có là đơn vị có sẵn nhận một phần.")
+
+    def __init__(self, *args, selected, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.selected = selected
+        self.fields["into"].queryset = Unit.objects.filter(is_active=True).in_print_order()
+
+    def _new_unit(self, code, name, kind):
+        if not code or not name:
+            return None
+        return Unit(code=code.strip().upper(), name=name.strip(), kind=kind or Unit.Kind.SO)
+
+    def clean(self):
+        data = super().clean()
+        kind = data.get("kind")
+        selected = self.selected
+        new_kind = data.get("new_kind") or (selected[0].kind if selected else Unit.Kind.SO)
+        new = self._new_unit(data.get("new_code"), data.get("new_name"), new_kind)
+        if kind == Succession.Kind.MERGE:
+            into = data.get("into")
+            if (into is None) == (new is None):
+                raise forms.ValidationError("Sáp nhập: chọn một đơn vị có sẵn để nhập vào, hoặc ghi mã và tên đơn vị "
+                                            "mới (không cả hai).")
+            data["predecessors"] = [unit for unit in selected if into is None or unit.pk != into.pk]
+            data["successors"] = [into or new]
+        elif kind == Succession.Kind.RENAME:
+            if new is None:
+                raise forms.ValidationError("Đổi tên: ghi mã và tên mới của đơn vị.")
+            data["predecessors"], data["successors"] = selected, [new]
+        elif kind == Succession.Kind.SPLIT:
+            successors = []
+            for number, line in enumerate((data.get("parts") or "").splitlines(), 1):
+                if not line.strip():
+                    continue
+                code, _, name = line.partition(";")
+                existing = Unit.objects.filter(code__iexact=code.strip()).first()
+                if existing is None and not name.strip():
+                    raise forms.ValidationError(f"Dòng {number}: ghi “MÃ; Tên đơn vị”.")
+                successors.append(existing or self._new_unit(code, name, new_kind))
+            data["predecessors"], data["successors"] = selected, successors
+        return data
+
+    def plan_args(self):
+        data = self.cleaned_data
+        return {"kind": data["kind"], "date": data["date"], "predecessors": data["predecessors"],
+                "successors": data["successors"]}
+
+
 @admin.register(Unit)
 class UnitAdmin(admin.ModelAdmin):
-    list_display = ["code", "name", "kind", "parent", "is_active"]
+    list_display = ["code", "name", "kind", "parent", "valid_from", "valid_to", "is_active"]
     list_filter = ["kind", "is_active"]
     search_fields = ["code", "name"]
+    actions = ["reorganise"]
     # The catalogue is not an inline: a unit may hold thousands of lĩnh vực (a big import once put
     # 20 000 there) and the page must still open. It links to the catalogue's own list instead.
     readonly_fields = ["linh_vuc_catalogue"]
     fieldsets = (
-        (None, {"fields": ["code", "name", "kind", "parent", "is_active", "linh_vuc_catalogue"]}),
+        (None, {"fields": ["code", "name", "kind", "parent", "valid_from", "valid_to", "is_active", "linh_vuc_catalogue"]}),
         ("Văn bản báo cáo (mặc định khi in)", {
             "description": "Thể thức theo Nghị định 30/2020/NĐ-CP: ký hiệu, cơ quan chủ quản, người ký, nơi nhận.",
             "fields": Unit.PROFILE_FIELDS,
@@ -45,11 +109,53 @@ class UnitAdmin(admin.ModelAdmin):
         return format_html('{} (<a href="{}&amp;state__exact={}">{} đề xuất chờ chấp nhận</a>)', link, url,
                            LinhVuc.State.PROPOSED, _count(counts["proposed"]))
 
+    @admin.action(description="Sắp xếp đơn vị (sáp nhập, đổi tên, chia tách)…", permissions=["change"])
+    def reorganise(self, request, queryset):
+        """Three pages: the choices (step absent), what changes (step "confirm"), done ("apply")."""
+        selected = list(queryset.order_by("code"))
+        step = request.POST.get("step")
+        form = ReorganiseForm(request.POST if step in ("confirm", "apply") else None, selected=selected)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "selected": selected,
+            "form": form,
+            "action_checkbox_name": ACTION_CHECKBOX_NAME,
+            "select_across": request.POST.get("select_across") == "1",
+        }
+        if form.is_bound and form.is_valid():
+            try:
+                if step == "apply":
+                    plan = services.unit_reorganise(**form.plan_args(), actor=request.user)
+                else:
+                    plan = services.reorganisation_plan(**form.plan_args())
+            except services.ReorganisationError as refused:
+                form.add_error(None, str(refused))
+            else:
+                if step == "apply":
+                    self.message_user(request, _done_message(plan), messages.SUCCESS)
+                    return None
+                return TemplateResponse(request, "admin/units/unit/reorganise_confirm.html", {
+                    **context, "title": "Xác nhận sắp xếp đơn vị", "plan": plan,
+                    "kind_label": Succession.Kind(plan.kind).label,
+                })
+        return TemplateResponse(request, "admin/units/unit/reorganise.html", {**context, "title": "Sắp xếp đơn vị"})
+
     def has_delete_permission(self, request, obj=None):
         # A unit that has reports is deactivated, never deleted (the reports keep pointing at it).
         if obj is not None and obj.reports.exists():
             return False
         return super().has_delete_permission(request, obj)
+
+
+def _done_message(plan):
+    moved = sum(len(units) for _, units in plan.officers)
+    return (f"Đã {Succession.Kind(plan.kind).label.lower()} từ ngày {plan.date:%d/%m/%Y}: "
+            f"{', '.join(unit.code for unit in plan.predecessors)} → {', '.join(unit.code for unit in plan.successors)}; "
+            f"{_count(plan.predecessors)} đơn vị hoạt động đến ngày {plan.valid_to:%d/%m/%Y}, "
+            f"{_count(moved)} lượt cán bộ được thêm vào đơn vị kế tục"
+            + (f"; {_count(plan.open_reports)} báo cáo của các kỳ sau được giữ nguyên, không còn trong danh sách."
+               if plan.open_reports else "."))
 
 
 class MergeForm(forms.Form):

@@ -1,8 +1,12 @@
 """State changes of units and of their lĩnh vực catalogues (the admin's actions call them too, so
 that each writes the admin history the same way)."""
-from django.contrib.admin.models import CHANGE, LogEntry
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from django.contrib.admin.models import ADDITION, CHANGE, LogEntry
+from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Max, QuerySet
 
 from reports.forms_spec import all_sections
 from reports.interchange import report_document
@@ -11,7 +15,7 @@ from reports.selectors import report_forms
 from reports.services import judge
 from reports.workflow import EDITABLE
 
-from .models import LinhVuc, Unit
+from .models import LinhVuc, Succession, Unit, User
 
 
 class CatalogueError(Exception):
@@ -179,3 +183,163 @@ def _relabel_copy(copy, names, into):
                     row["linh_vuc"] = into
                     changed = True
     return changed
+
+
+# ---------------------------------------------------------------------------------------------
+# Reorganisations (workflow.md, Reorganisations): merge, rename, split in one step
+
+
+class ReorganisationError(Exception):
+    """A reorganisation that cannot be made as asked; the message says why, in Vietnamese."""
+
+
+@dataclass
+class Reorganisation:
+    """What a reorganisation changes, computed before anything is written (the admin's
+    confirmation page shows it; unit_reorganise writes exactly it)."""
+
+    kind: str
+    date: object
+    predecessors: list  # the units that end, the day before `date`
+    successors: list  # existing units, or new ones (pk None) created from `date`
+    successions: list  # (predecessor, successor)
+    open_reports: list  # the predecessors' reports still in play in periods they no longer take part in
+    officers: list  # (user, [successors the user is added to])
+    linh_vuc: dict = field(default_factory=dict)  # successor code -> names added to its catalogue
+    new_units: list = field(default_factory=list)  # the successors created by the reorganisation
+
+    @property
+    def valid_to(self):
+        return self.date - timedelta(days=1)
+
+
+def reorganisation_plan(*, kind, predecessors, successors, date):
+    """What merging (`kind` "merge": several predecessors, one successor), renaming ("rename": one
+    and one, the successor a new unit) or splitting ("split": one predecessor, several successors)
+    from `date` changes. `successors` are existing units or unsaved new ones. Raises
+    ReorganisationError when it cannot be done."""
+    predecessors = sorted({unit.pk: unit for unit in predecessors}.values(), key=lambda unit: unit.code)
+    if kind not in Succession.Kind.values:
+        raise ReorganisationError("Chọn hình thức sắp xếp: sáp nhập, đổi tên hoặc chia tách.")
+    if not predecessors or not successors:
+        raise ReorganisationError("Chọn đơn vị trước và đơn vị kế tục.")
+    if kind == Succession.Kind.MERGE and len(successors) != 1:
+        raise ReorganisationError("Sáp nhập: các đơn vị được chọn nhập vào đúng một đơn vị.")
+    if kind == Succession.Kind.RENAME and (len(predecessors) != 1 or len(successors) != 1):
+        raise ReorganisationError("Đổi tên: chọn đúng một đơn vị, và ghi mã, tên mới của nó.")
+    if kind == Succession.Kind.SPLIT and (len(predecessors) != 1 or len(successors) < 2):
+        raise ReorganisationError("Chia tách: chọn đúng một đơn vị, và ít nhất hai đơn vị sau chia tách.")
+    valid_to = date - timedelta(days=1)
+    ids = {unit.pk for unit in predecessors}
+    for unit in successors:
+        if unit.pk is None:
+            unit.code = (unit.code or "").strip().upper()
+    for unit in successors:
+        if unit.pk in ids:
+            raise ReorganisationError(f"{unit.name} vừa là đơn vị trước, vừa là đơn vị kế tục.")
+        if unit.pk is None:
+            if Unit.objects.filter(code__iexact=unit.code).exists():
+                raise ReorganisationError(f"Đã có đơn vị mang mã {unit.code}: chọn đơn vị đó, hoặc ghi mã khác.")
+        elif unit.valid_to is not None and unit.valid_to < date:
+            raise ReorganisationError(f"{unit.name} đã kết thúc hoạt động ngày {unit.valid_to:%d/%m/%Y}, "
+                                      f"trước ngày {date:%d/%m/%Y}: không kế tục được.")
+    codes = [unit.code.upper() for unit in successors if unit.pk is None]
+    if len(codes) != len(set(codes)):
+        raise ReorganisationError("Hai đơn vị mới trùng mã.")
+    for unit in predecessors:
+        if unit.valid_from is not None and unit.valid_from > valid_to:
+            raise ReorganisationError(f"{unit.name} hoạt động từ ngày {unit.valid_from:%d/%m/%Y}: ngày sắp xếp phải sau ngày đó.")
+        if unit.valid_to is not None and unit.valid_to < valid_to:
+            raise ReorganisationError(f"{unit.name} đã kết thúc hoạt động ngày {unit.valid_to:%d/%m/%Y}.")
+    existing = [unit.pk for unit in successors if unit.pk]
+    recorded = Succession.objects.filter(predecessor__in=ids, successor__in=existing).select_related(
+        "predecessor", "successor").first()
+    if recorded is not None:
+        raise ReorganisationError(f"Đã ghi {recorded.predecessor.name} → {recorded.successor.name} "
+                                  f"({recorded.get_kind_display()}, {recorded.date:%d/%m/%Y}).")
+
+    # The reports still in play (draft, returned, submitted; period open) of periods the
+    # predecessors no longer take part in: kept, but no longer on the board.
+    open_reports = [
+        report for report in Report.objects.select_related("unit", "period").filter(
+            unit__in=ids, period__is_open=True, status__in=[*EDITABLE, Report.Status.SUBMITTED],
+        ).order_by("unit__code", "period__end")
+        if report.period.first_day > valid_to
+    ]
+    moved = {}
+    members = User.units.through.objects.filter(unit__in=[*ids, *existing]).values_list("user_id", "unit_id")
+    already = {(user_id, unit_id) for user_id, unit_id in members}
+    for user in User.objects.filter(units__in=ids).distinct().order_by("username"):
+        targets = [unit for unit in successors if (user.pk, unit.pk) not in already]
+        if targets:
+            moved[user.pk] = (user, targets)
+    names = list(LinhVuc.objects.filter(unit__in=ids, state=LinhVuc.State.ACTIVE)
+                 .order_by("unit__code", "order", "name").values_list("name", flat=True).distinct())
+    linh_vuc = {}
+    for unit in successors:
+        has = set(unit.linh_vuc.values_list("name", flat=True)) if unit.pk else set()
+        added = [name for name in dict.fromkeys(names) if name not in has]
+        if added:
+            linh_vuc[unit.code] = added
+    return Reorganisation(
+        kind=kind, date=date, predecessors=predecessors, successors=list(successors),
+        successions=[(p, s) for p in predecessors for s in successors], open_reports=open_reports,
+        officers=list(moved.values()), linh_vuc=linh_vuc, new_units=[unit for unit in successors if unit.pk is None],
+    )
+
+
+@transaction.atomic
+def unit_reorganise(*, kind, predecessors, successors, date, actor):
+    """Merge, rename or split units from `date` in one step (see reorganisation_plan): the new
+    successors are created (from `date`), the predecessors end the day before, the successions
+    are recorded, the predecessors' officers are added to the successors (keeping their old units,
+    hence read access to their past reports), the successors' catalogues receive the
+    predecessors' lĩnh vực in use, and each change is written to the admin history. Reports are
+    never touched. Returns the Reorganisation done."""
+    locked = list(Unit.objects.select_for_update().filter(
+        pk__in=[unit.pk for unit in [*predecessors, *successors] if unit.pk]))
+    fresh = {unit.pk: unit for unit in locked}
+    plan = reorganisation_plan(kind=kind, date=date, predecessors=[fresh[unit.pk] for unit in predecessors],
+                               successors=[fresh.get(unit.pk, unit) if unit.pk else unit for unit in successors])
+    label = Succession.Kind(kind).label.lower()
+    for unit in plan.new_units:
+        unit.valid_from = date
+        try:
+            unit.full_clean()
+        except ValidationError as invalid:
+            raise ReorganisationError(f"Đơn vị mới {unit.code}: " + " ".join(invalid.messages)) from None
+        unit.save()
+        LogEntry.objects.log_actions(actor.pk, [unit], ADDITION, single_object=True,
+                                     change_message=f"Tạo đơn vị khi {label} từ ngày {date:%d/%m/%Y}: kế tục "
+                                                    + ", ".join(p.name for p in plan.predecessors) + ".")
+    Unit.objects.filter(pk__in=[unit.pk for unit in plan.predecessors]).update(valid_to=plan.valid_to)
+    Succession.objects.bulk_create(Succession(predecessor=p, successor=s, date=date, kind=kind)
+                                   for p, s in plan.successions)
+    User.units.through.objects.bulk_create(
+        [User.units.through(user_id=user.pk, unit_id=unit.pk) for user, units in plan.officers for unit in units],
+        ignore_conflicts=True)
+    for unit in plan.successors:
+        names = plan.linh_vuc.get(unit.code, [])
+        start = (unit.linh_vuc.aggregate(top=Max("order"))["top"] or 0) + 1
+        LinhVuc.objects.bulk_create(LinhVuc(unit=unit, name=name, order=start + i) for i, name in enumerate(names))
+    successors_text = ", ".join(s.name for s in plan.successors)
+    reports_text = f"; {len(plan.open_reports)} báo cáo đang nhập/đã gửi của các kỳ sau không còn trong danh sách (vẫn giữ)" \
+        if plan.open_reports else ""
+    for unit in plan.predecessors:
+        unit.valid_to = plan.valid_to
+        LogEntry.objects.log_actions(
+            actor.pk, [unit], CHANGE, single_object=True,
+            change_message=f"{Succession.Kind(kind).label} từ ngày {date:%d/%m/%Y}: kế tục là {successors_text}; "
+                           f"hoạt động đến ngày {plan.valid_to:%d/%m/%Y}{reports_text}.")
+    for unit in plan.successors:
+        added = plan.linh_vuc.get(unit.code, [])
+        LogEntry.objects.log_actions(
+            actor.pk, [unit], CHANGE, single_object=True,
+            change_message=f"Kế tục ({label}) từ ngày {date:%d/%m/%Y}: " + ", ".join(p.name for p in plan.predecessors)
+                           + (f"; thêm {len(added)} lĩnh vực vào danh mục" if added else "") + ".")
+    for user, units in plan.officers:
+        LogEntry.objects.log_actions(
+            actor.pk, [user], CHANGE, single_object=True,
+            change_message=f"Thêm đơn vị phụ trách {', '.join(u.code for u in units)} ({label} từ ngày "
+                           f"{date:%d/%m/%Y}); giữ các đơn vị cũ.")
+    return plan

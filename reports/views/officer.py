@@ -33,7 +33,7 @@ from ..webforms import (
     meta_from_post,
     narrative_from_post,
 )
-from ..workflow import S, WorkflowError, can_transition
+from ..workflow import S, WorkflowError, is_allowed
 from .downloads import export_response
 
 RECENT_REVISIONS = 10  # the saves listed on the report page
@@ -58,8 +58,13 @@ def _deadline_text(period, report):
 @login_required
 def home(request):
     if sees_all_units(request.user):
-        # The provincial office starts on the status board of the latest open period.
-        period = selectors.open_periods().first() or ReportingPeriod.objects.order_by("-end").first()
+        # The provincial office starts on the status board of the latest open period whose data
+        # window has started (an open period of next quarter is not where the work is yet), else
+        # of the latest period that has ended.
+        today = timezone.localdate()
+        period = (selectors.open_periods().filter(start__lte=today).first()
+                  or ReportingPeriod.objects.filter(end__lt=today).order_by("-end", "kind").first()
+                  or ReportingPeriod.objects.order_by("start", "kind").first())
         if period is not None:
             return redirect("board", period.code)
     units = visible_units(request.user).filter(is_active=True).in_print_order()
@@ -166,9 +171,9 @@ def _meta_fields(unit, period, report, meta):
 
 def _review_actions(user, report):
     """What the reviewer may do to the report now: the buttons follow the transition table."""
-    if report is None or not can_review(user) or not report.period.is_open:
+    if report is None or not can_review(user):
         return {}
-    return {"approve": can_transition(report, S.APPROVED), "return": can_transition(report, S.RETURNED)}
+    return {"approve": is_allowed(report, S.APPROVED), "return": is_allowed(report, S.RETURNED)}
 
 
 def _changes_since_last_submission(report, transitions):

@@ -325,12 +325,18 @@ def test_approved_report_is_returned_with_a_reason_and_editable_again(
 
 
 @pytest.mark.django_db
-def test_no_transition_in_a_closed_period(submitted, reviewer):
+def test_no_submission_nor_reopening_in_a_closed_period(stc_report, officer_stc, reviewer):
+    # Closing stops the units' entry; the review of what was sent goes on (tests/reports/test_closing.py).
     services.period_close("2023-Q3")
     with pytest.raises(WorkflowError) as raised:
-        services.report_approve(report=submitted, actor=reviewer)
+        services.report_submit(report=stc_report, actor=officer_stc)
     assert "đã đóng" in str(raised.value)
-    assert Report.objects.get(pk=submitted.pk).status == S.SUBMITTED
+    assert Report.objects.get(pk=stc_report.pk).status == S.DRAFT
+    Report.objects.filter(pk=stc_report.pk).update(status=S.APPROVED)
+    with pytest.raises(WorkflowError) as raised:
+        services.report_return(report=stc_report, actor=reviewer, reason="Mở lại")
+    assert "đã đóng" in str(raised.value)
+    assert Report.objects.get(pk=stc_report.pk).status == S.APPROVED
 
 
 @pytest.mark.django_db

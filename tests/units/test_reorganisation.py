@@ -102,3 +102,13 @@ def test_commune_level_kinds_resolve_at_the_commune_level(db):
     for kind in (Unit.Kind.PHUONG, Unit.Kind.XA, Unit.Kind.DAC_KHU):
         assert Unit(code="X", name="x", kind=kind).level == "xa"
     assert Unit(code="H", name="h", kind=Unit.Kind.HUYEN).level == "huyen"
+
+
+def test_the_save_service_refuses_a_report_of_a_period_the_unit_did_not_exist_in(merger, officer_skhdt, good_forms):
+    _, q2 = merger
+    skhdt = Unit.objects.get(code="SKHDT")
+    with pytest.raises(services.NotEditable) as refused:
+        services.report_save(unit=skhdt, period=q2, raw_forms=good_forms, narrative={}, explanations=[],
+                             actor=officer_skhdt, expected_version=0)
+    assert "không hoạt động trong quý ii năm 2025" in str(refused.value)
+    assert not skhdt.reports.exists()
