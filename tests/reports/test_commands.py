@@ -9,6 +9,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
+from fixtures import demo_province
 from reports import periods, selectors, services
 from reports.models import ROW_MODELS, Report, ReportingPeriod, Transition
 from tests.conftest import save_report
@@ -354,6 +355,11 @@ def test_period_commands_refuse_bad_codes(db):
 # load_demo
 
 
+CATALOGUES_2023 = {code: names for code, _, _, names in demo_province.UNITS}
+# The approved reports of the quarter before the open one, from 2025-Q3 on.
+CURRENT_APPROVED = ["STC", "PNHATRANG", "PBACNHATRANG", "PCAMRANH", "XDIENKHANH"]
+
+
 @pytest.fixture
 def fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -379,13 +385,14 @@ def test_load_demo_twice_changes_nothing(db, fast_passwords, on_day):
 
     assert code == 0
     assert counts() == first
-    assert first["Unit"] == 30
-    assert first["User"] == 29 + 1 + 1
+    # The 2023 structure (30), the departments new in 2025 (SNNMT, SDTTG) and 13 communes.
+    assert first["Unit"] == 30 + 2 + 13
+    assert first["User"] == 29 + 15 + 1 + 1
     # 2023-Q1, Q2, Q3, H1, Y have started by 1/8/2023; Q4 has not.
     assert set(ReportingPeriod.objects.values_list("code", flat=True)) == {
         "2023-Q1", "2023-Q2", "2023-Q3", "2023-H1", "2023-Y"}
     assert first["Report"] == 2 and first["Transition"] == 4
-    assert "Đã nạp dữ liệu mẫu: 30 đơn vị (mới: 0)" in out
+    assert "Đã nạp dữ liệu mẫu: 45 đơn vị (mới: 0)" in out
     assert "tonghop" in out and "matkhau123" in out
 
 
@@ -394,8 +401,11 @@ def test_load_demo_units_users_and_open_period(db, fast_passwords, on_day):
     run("load_demo")
 
     stc = Unit.objects.get(code="STC")
+    # Its own catalogue, then SKHDT's, which it took over on 01/03/2025.
     assert list(stc.linh_vuc.values_list("name", "order")) == [
-        ("Quản lý công sản", 0), ("Quản lý giá", 1), ("Đăng ký mã số", 2), ("Tài chính doanh nghiệp", 3)]
+        ("Quản lý công sản", 0), ("Quản lý giá", 1), ("Đăng ký mã số", 2), ("Tài chính doanh nghiệp", 3),
+        ("Thành lập và hoạt động doanh nghiệp", 4), ("Đầu tư tại Việt Nam", 5),
+        ("Thành lập và hoạt động của hộ kinh doanh", 6), ("Thành lập và hoạt động của tổ hợp tác", 7)]
     assert Unit.objects.get(code="NHATRANG").kind == Unit.Kind.HUYEN
 
     officer = User.objects.get(username="stc")
@@ -434,7 +444,8 @@ def test_load_demo_previous_quarter_reports_are_approved_without_warnings(db, fa
         judgement = services.judge(unit=report.unit, period=previous, raw_forms=selectors.report_forms(report))
         assert (judgement.errors, judgement.warnings) == ([], [])
         names = {row["linh_vuc"] for row in selectors.report_forms(report)["II.06a"]["rows"]}
-        assert names == set(report.unit.linh_vuc.values_list("name", flat=True))
+        # The catalogue of 2023: not yet what STC took over from SKHDT in 2025.
+        assert names == set(CATALOGUES_2023[code])
     assert Report.objects.count() == 2
 
 
@@ -460,7 +471,9 @@ def test_load_demo_from_15_december_opens_next_years_q1(db, fast_passwords, on_d
     run("load_demo")
 
     assert list(ReportingPeriod.objects.filter(is_open=True).values_list("code", flat=True)) == ["2026-Q1"]
-    assert Report.objects.filter(period__code="2025-Q4", status="approved").count() == 2
+    # SKHDT ended on 28/02/2025: STC and four communes only.
+    assert set(Report.objects.filter(period__code="2025-Q4", status="approved").values_list("unit__code", flat=True)) \
+        == set(CURRENT_APPROVED)
 
 
 def test_load_demo_today_opens_the_latest_started_quarter(db, fast_passwords):
@@ -477,4 +490,5 @@ def test_load_demo_today_opens_the_latest_started_quarter(db, fast_passwords):
     assert ReportingPeriod.objects.filter(start__gt=today).count() == 0
     year, kind = periods.parse_code(latest)
     previous = periods.previous_code(year, kind)
-    assert Report.objects.filter(period__code=previous, status="approved").count() == 2
+    assert set(Report.objects.filter(period__code=previous, status="approved").values_list("unit__code", flat=True)) \
+        == set(CURRENT_APPROVED)

@@ -1,15 +1,18 @@
-"""`manage.py load_demo`: the demo province of fixtures/demo_province.py.
+"""`manage.py load_demo`: the demo province of fixtures/demo_province.py (the 2023 structure) and
+fixtures/demo_reorganisation.py (its 2025 reorganisation): both eras (workflow.md, Reorganisations).
 
 Idempotent and additive: it creates what is missing and leaves what exists as it is (a unit
 renamed, a password changed or a period re-opened by an admin stays so on the next
 `make run`). The one exception is the latest quarter, which is (re-)opened.
 
-- units and their lĩnh vực catalogues, the demo accounts;
+- units and their lĩnh vực catalogues, the days they exist (filled in only where still blank) and
+  the successions of 2025, the demo accounts;
 - every period kind of every year from 2023 whose data window has started, closed, except the
   latest quarter, open;
-- for the quarter before the open one, an approved report of STC and SKHDT, made through the
-  services (save, submit, approve) so that it is a real one, with figures that pass every rule
-  without a warning.
+- reports made through the services (save, submit, approve) so that they are real ones, with
+  figures that pass every rule without a warning: an approved report of STC (and of SKHDT while
+  it exists) for the quarter before the open one; 2023-Q3 of some departments and districts; from
+  2025-Q3 on, some commune reports in the quarter before the open one and in the open one.
 """
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
@@ -17,19 +20,22 @@ from django.db import transaction
 from django.utils import timezone
 
 from fixtures import demo_province as demo
+from fixtures import demo_reorganisation as reorg
 from reports import periods, selectors, services
 from reports.models import Report, ReportingPeriod
 from reports.workflow import WorkflowError
-from units.models import LinhVuc, Unit
+from units.models import LinhVuc, Succession, Unit
 
 FIRST_YEAR = 2023
-# Units given an approved report in the quarter before the open one, with the ministry whose
-# TTHC they publish (II.03b section I).
+# Units given an approved report in the quarter before the open one (those existing then), with
+# the ministry whose TTHC they publish (II.03b section I).
 DEMO_REPORTS = {"SKHDT": "Bộ Kế hoạch và Đầu tư", "STC": "Bộ Tài chính"}
+UNITS = demo.UNITS + reorg.NEW_DEPARTMENTS + reorg.COMMUNES
+OFFICERS = demo.OFFICERS + reorg.OFFICERS
 
 
 class Command(BaseCommand):
-    help = "Nạp dữ liệu mẫu (tỉnh mẫu theo Khánh Hòa): đơn vị, lĩnh vực, tài khoản, kỳ báo cáo, báo cáo mẫu."
+    help = "Nạp dữ liệu mẫu (tỉnh mẫu theo Khánh Hòa, trước và sau sắp xếp năm 2025): đơn vị, lĩnh vực, tài khoản, kỳ báo cáo, báo cáo mẫu."
 
     def handle(self, *args, **options):
         today = timezone.localdate()
@@ -50,35 +56,54 @@ class Command(BaseCommand):
             f"{LinhVuc.objects.count()} lĩnh vực, {User.objects.count()} tài khoản (mới: {created_users}), "
             f"{ReportingPeriod.objects.count()} kỳ báo cáo (mới: {created_periods})."
         )
+        self.stdout.write(
+            f"Sắp xếp năm 2025: các sở sáp nhập từ {reorg.DEPARTMENTS_MERGED:%d/%m/%Y}; UBND cấp huyện hoạt động "
+            f"đến {reorg.DISTRICTS_LAST_DAY:%d/%m/%Y}; {len(reorg.COMMUNES)} đơn vị cấp xã mẫu từ "
+            f"{reorg.TWO_TIER_FROM:%d/%m/%Y} (tên có “{reorg.SAMPLE}”)."
+        )
         if open_period:
             self.stdout.write(f"Kỳ đang mở: {open_period.label} {open_period.window_text}, "
                               f"hạn gửi {open_period.deadline:%d/%m/%Y}.")
         if demo_period:
-            done = f"vừa tạo: {', '.join(made_reports)}" if made_reports else "đã có từ trước"
-            self.stdout.write(f"Báo cáo mẫu đã duyệt, {demo_period.label}: {', '.join(DEMO_REPORTS)} ({done}).")
+            codes = [code for code in DEMO_REPORTS if Unit.objects.get(code=code).exists_in(demo_period)]
+            self.stdout.write(f"Báo cáo mẫu đã duyệt, {demo_period.label}: {', '.join(codes)}.")
+        done = ", ".join(made_reports) if made_reports else "không (đã có từ trước)"
+        self.stdout.write(f"Báo cáo mẫu vừa tạo: {done}.")
         self.stdout.write(f"Tài khoản dùng thử (mật khẩu khi tạo: {demo.OFFICER_PASSWORD}):")
         for username, full_name in demo.REVIEWERS:
             self.stdout.write(f"  {username} — chuyên viên tổng hợp ({full_name})")
         for username, full_name in demo.ADMINS:
             self.stdout.write(f"  {username} — quản trị ({full_name})")
         example = demo.officer_username("STC")
+        commune = reorg.OFFICERS[2]
         self.stdout.write(
-            f"  {example}, {demo.officer_username('SKHDT')}, … — cán bộ đầu mối của từng đơn vị "
+            f"  {example}, {demo.officer_username('SKHDT')}, {commune[0]}, … — cán bộ đầu mối của từng đơn vị "
             f"(tên đăng nhập là mã đơn vị viết thường, ví dụ {example}: Sở Tài chính)"
         )
 
 
 def load_units():
     created_count = 0
-    for code, name, kind, linh_vuc in demo.UNITS:
+    inherited = reorg.inherited_linh_vuc(UNITS)
+    for code, name, kind, linh_vuc in UNITS:
         authority, head, title, signer = demo.SIGNERS.get(code, ("", "", "", ""))
+        valid_from, valid_to = reorg.VALIDITY.get(code, (None, None))
         unit, created = Unit.objects.get_or_create(code=code, defaults={
             "name": name, "kind": kind, "ky_hieu": demo.ky_hieu(code, name, kind), "head_title": head,
             "signer_authority": authority, "signer_title": title, "signer_name": signer,
+            "valid_from": valid_from, "valid_to": valid_to,
         })
         created_count += created
-        for order, lv_name in enumerate(linh_vuc):
+        if not created and unit.valid_from is None and unit.valid_to is None and (valid_from or valid_to):
+            # A demo database of before the reorganisation: its dates were never set.
+            unit.valid_from, unit.valid_to = valid_from, valid_to
+            unit.save(update_fields=["valid_from", "valid_to"])
+        for order, lv_name in enumerate([*linh_vuc, *(n for n in inherited.get(code, ()) if n not in linh_vuc)]):
             LinhVuc.objects.get_or_create(unit=unit, name=lv_name, defaults={"order": order})
+    units = Unit.objects.in_bulk([c for pair in reorg.SUCCESSIONS for c in pair[:2]], field_name="code")
+    for predecessor, successor, kind in reorg.SUCCESSIONS:
+        Succession.objects.get_or_create(predecessor=units[predecessor], successor=units[successor],
+                                         defaults={"date": reorg.DEPARTMENTS_MERGED, "kind": kind})
     return created_count
 
 
@@ -106,9 +131,9 @@ def _ensure_user(username, full_name, role, units=(), superuser=False):
 
 def load_users():
     User = get_user_model()
-    units = Unit.objects.in_bulk([code for _, _, code in demo.OFFICERS], field_name="code")
+    units = Unit.objects.in_bulk([code for _, _, code in OFFICERS], field_name="code")
     created = 0
-    for username, full_name, code in demo.OFFICERS:
+    for username, full_name, code in OFFICERS:
         created += _ensure_user(username, full_name, User.Role.OFFICER, units=[units[code]])
     for username, full_name in demo.REVIEWERS:
         created += _ensure_user(username, full_name, User.Role.REVIEWER)
@@ -140,45 +165,90 @@ def load_periods(today):
     return open_period, created_count
 
 
+def planned_reports(open_period):
+    """(period, unit code, final status) of every demo report, oldest period first (so that each
+    carries over the one before): STC and SKHDT (while they exist) approved in the quarter before the
+    open one, the 2023 reports in a quarter before the open one, the commune reports from 2025-Q3 on."""
+    if open_period is None:
+        return []
+    code = periods.previous_code(open_period.year, open_period.kind)
+    previous = ReportingPeriod.objects.filter(code=code).first()
+    plan = {}
+    for period_code, unit_code, status in reorg.REPORTS_2023:
+        period = ReportingPeriod.objects.filter(code=period_code).first()
+        if period is not None and period.end < open_period.start:
+            plan[(period.code, unit_code)] = (period, unit_code, status)
+    if previous is not None:
+        for unit_code in DEMO_REPORTS:
+            plan[(previous.code, unit_code)] = (previous, unit_code, Report.Status.APPROVED)
+        if previous.first_day >= reorg.TWO_TIER_FROM:
+            for unit_code, status in reorg.COMMUNE_REPORTS_PREVIOUS:
+                plan[(previous.code, unit_code)] = (previous, unit_code, status)
+    if open_period.first_day >= reorg.TWO_TIER_FROM:
+        for unit_code, status in reorg.COMMUNE_REPORTS_OPEN:
+            plan[(open_period.code, unit_code)] = (open_period, unit_code, status)
+    units = Unit.objects.in_bulk([unit_code for _, unit_code in plan], field_name="code")
+    return sorted(
+        ((period, units[unit_code], status) for period, unit_code, status in plan.values()
+         if units[unit_code].exists_in(period)),
+        key=lambda item: (item[0].start, item[1].code),
+    )
+
+
 def load_demo_reports(open_period):
-    """Approved reports of DEMO_REPORTS in the quarter before the open one; returns (that period,
-    codes of the units whose report was made now)."""
+    """The reports of planned_reports that do not exist yet; returns (the quarter before the open one,
+    "UNIT period" of the reports made now). A closed period is opened for the time of the workflow."""
     if open_period is None:
         return None, []
-    code = periods.previous_code(open_period.year, open_period.kind)
-    period = ReportingPeriod.objects.filter(code=code).first()
-    if period is None:
-        return None, []
+    previous = ReportingPeriod.objects.filter(
+        code=periods.previous_code(open_period.year, open_period.kind)).first()
     User = get_user_model()
     reviewer = User.objects.get(username=demo.REVIEWERS[0][0])
-    made = []
-    was_open = period.is_open
-    for unit_code, ministry in DEMO_REPORTS.items():
-        unit = Unit.objects.get(code=unit_code)
+    officers = {code: username for username, _, code in OFFICERS}
+    catalogues = {code: names for code, _, _, names in UNITS}
+    made, reopened = [], set()
+    for period, unit, status in planned_reports(open_period):
         if Report.objects.filter(unit=unit, period=period).exists():
             continue
         if not period.is_open:
             # Saving and each transition need the period open: open it for the time of the workflow.
             period, _ = services.period_open(period.code)
-        officer = User.objects.get(username=demo.officer_username(unit_code))
-        previous = selectors.previous_context(unit, period)
-        names = [lv for c, _, _, catalogue in demo.UNITS if c == unit_code for lv in catalogue]
+            reopened.add(period.code)
+        officer = User.objects.get(username=officers[unit.code])
+        previous_context = selectors.previous_context(unit, period)
+        names = demo_catalogue(unit, period, catalogues)
+        forms = demo_forms(names, DEMO_REPORTS.get(unit.code, ""), previous_context, level=unit.level,
+                           huyen=period.first_day < reorg.TWO_TIER_FROM)
         report, _ = services.report_save(
-            unit=unit, period=period, raw_forms=demo_forms(names, ministry, previous),
+            unit=unit, period=period, raw_forms=forms,
             narrative=demo_narrative(unit), explanations=[], actor=officer, expected_version=0,
         )
         report = services.report_submit(report=report, actor=officer)
-        services.report_approve(report=report, actor=reviewer)
-        made.append(unit_code)
-    if period.is_open and not was_open:
-        period = services.period_close(period.code)
-    return period, made
+        if status == Report.Status.APPROVED:
+            services.report_approve(report=report, actor=reviewer)
+        made.append(f"{unit.code} {period.code}")
+    for code in reopened:
+        services.period_close(code)
+    if previous is not None:
+        previous.refresh_from_db()
+    return previous, made
 
 
-def demo_forms(names, ministry, previous):
-    """Plausible, deterministic figures for a department's catalogue `names` that pass every rule
+def demo_catalogue(unit, period, catalogues):
+    """The lĩnh vực a demo report fills: the unit's own catalogue, and from the merger on the
+    predecessors' ones it took over."""
+    names = list(catalogues[unit.code])
+    if period.last_day >= reorg.DEPARTMENTS_MERGED:
+        names += [n for n in reorg.inherited_linh_vuc(UNITS).get(unit.code, ()) if n not in names]
+    return names
+
+
+def demo_forms(names, ministry, previous, *, level="tinh", huyen=True):
+    """Plausible, deterministic figures for a unit's catalogue `names` that pass every rule
     without a warning: each II.06a row balances and carries over the previous report's (11),
-    II.03b (9) = (6)+(7) and (10) = (8), II.03b II (11) totals II.07b (3), no level is exceeded."""
+    II.03b (9) = (6)+(7) and (10) = (8), II.03b II (11) totals II.07b (3), no level is exceeded.
+    `level` is the unit's (tinh, huyen, xa); `huyen=False` (periods from 01/07/2025) leaves every
+    cấp huyện cell at zero."""
     pending = previous.pending if previous else None
     rows_06a, rows_07b, bon_tai_cho, rows_08 = [], [], [], []
     for i, name in enumerate(names):
@@ -192,27 +262,37 @@ def demo_forms(names, ministry, previous):
         rows_06a.append({"linh_vuc": name, "c4": c4, "c5": c5, "c6": c6,
                          "c8": c8, "c9": resolved - c8 - c10, "c10": c10, "c12": c12, "c13": c13})
 
-        tinh, huyen = 4 + 3 * i, 2 * (i % 2)
-        rows_07b.append({"linh_vuc": name, "c4": tinh, "c5": huyen, "c6": 0,
-                         "c8": tinh, "c9": huyen, "c10": 0, "c12": tinh - i % 2, "c13": huyen, "c14": 0})
-        bon_tai_cho.append({"linh_vuc": name, "c3": tinh // 2, "c5": huyen // 2})
+        # TTHC by level: a department's are cấp tỉnh (and, before 2025-Q3, a few cấp huyện), a
+        # district's cấp huyện and cấp xã, a commune's cấp xã.
+        tinh = 4 + 3 * i if level == "tinh" else 0
+        huyen_count = {"tinh": 2 * (i % 2), "huyen": 5 + 2 * i}.get(level, 0) if huyen else 0
+        xa = {"huyen": 1 + i % 3, "xa": 3 + 2 * i}.get(level, 0)
+        rows_07b.append({"linh_vuc": name, "c4": tinh, "c5": huyen_count, "c6": xa,
+                         "c8": tinh, "c9": huyen_count, "c10": xa,
+                         "c12": tinh - i % 2 if tinh else 0, "c13": huyen_count, "c14": max(xa - i % 2, 0)})
+        if level != "xa":  # section II counts the Bộ phận Một cửa cấp tỉnh and cấp huyện only
+            bon_tai_cho.append({"linh_vuc": name, "c3": tinh // 2, "c5": huyen_count // 2})
 
         assigned_3, assigned_4 = 1 + i % 3, 1 + i % 2
-        rows_08.append({"nhom": "B", "cap": "tinh", "linh_vuc": name,
+        cap = level if level != "huyen" or huyen else "xa"
+        rows_08.append({"nhom": "B", "cap": cap, "linh_vuc": name,
                         "c3": assigned_3, "c4": assigned_3, "c5": 12 * (i + 1) + k,
                         "c6": assigned_4, "c7": assigned_4, "c8": 3 * k, "c9": 0 if i % 3 == 2 else 1})
-    total_tinh = sum(row["c4"] for row in rows_07b)
-    total_huyen = sum(row["c5"] for row in rows_07b)
+    totals = {key: sum(row[key] for row in rows_07b) for key in ("c4", "c5", "c6")}
+    published = {"tinh": {"c3": 1, "c4": 0, "c6": 0, "c7": 2, "c8": 0, "c9": 2, "c10": 0},
+                 "huyen": {"c3": 1, "c4": 0, "c6": 1, "c7": 1, "c8": 0, "c9": 2, "c10": 0},
+                 "xa": {"c3": 1, "c4": 0, "c6": 0, "c7": 1, "c8": 0, "c9": 1, "c10": 0}}[level]
+    dia_phuong = [
+        {"cap": "tinh", "c11": totals["c4"], **(published if level == "tinh" else {})},
+        {"cap": "huyen", "c11": totals["c5"], **(published if level == "huyen" else {})},
+        {"cap": "xa", "c11": totals["c6"], **(published if level == "xa" else {})},
+    ]
+    if not huyen:
+        dia_phuong[1] = {"cap": "huyen"}
+    trung_uong = [{"ten": ministry, "c3": 2, "c4": 1, "c6": 1, "c7": 3, "c8": 1,
+                   "c9": 4, "c10": 1, "c11": totals["c4"]}] if ministry else []
     return {
-        "II.03b": {
-            "trung_uong": [{"ten": ministry, "c3": 2, "c4": 1, "c6": 1, "c7": 3, "c8": 1,
-                            "c9": 4, "c10": 1, "c11": total_tinh}],
-            "dia_phuong": [
-                {"cap": "tinh", "c3": 1, "c4": 0, "c6": 0, "c7": 2, "c8": 0, "c9": 2, "c10": 0, "c11": total_tinh},
-                {"cap": "huyen", "c11": total_huyen},
-                {"cap": "xa"},
-            ],
-        },
+        "II.03b": {"trung_uong": trung_uong, "dia_phuong": dia_phuong},
         "II.06a": {"rows": rows_06a},
         "II.07b": {"rows": rows_07b, "bon_tai_cho": bon_tai_cho},
         "II.08": {"rows": rows_08},
