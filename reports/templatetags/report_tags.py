@@ -123,11 +123,10 @@ def _row_html(table, row, editable):
             notes += (f'<div class="cell-warning small{" text-start" if column.computed else ""}" id="{note_ids[-1]}">'
                       f"⚠ {escape(cell.warning)}</div>")
         if cell.abolished:
-            # Nothing to type nor to submit: a disabled box without a name, saying why.
+            # Nothing to type nor to submit: words, not a box (a narrow column cuts a box's text).
             why = escape(f"Không áp dụng: {cell.abolished}, không nhập số liệu")
-            box = (f'<input type="text" class="form-control form-control-sm text-center" value="không áp dụng" '
-                   f'disabled aria-label="{label_name}cột ({column.number}) {escape(column.label)}: {why}" '
-                   f'title="{why}"{_described(note_ids)}>') if editable else "không áp dụng"
+            box = (f'<span class="abolished-text" aria-label="{label_name}cột ({column.number}) {escape(column.label)}: '
+                   f'{why}"{_described(note_ids)}>không áp dụng</span>')
             out.append(f'<td class="cell-abolished text-center{" table-danger" if cell.error else ""}" '
                        f'data-col="{cell.key}" data-abolished title="{why}">{box}{notes}</td>')
         elif column.computed:

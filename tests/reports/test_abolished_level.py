@@ -89,7 +89,7 @@ def test_the_2025_q3_page_greys_the_cap_huyen_cells(client, stc, officer_stc):
     client.force_login(officer_stc)
     body = page(client, "2025-Q3", stc)
     assert 'title="Không áp dụng: cấp huyện không còn từ 01/07/2025, không nhập số liệu"' in body
-    assert "cell-abolished" in body and 'value="không áp dụng" disabled' in body
+    assert "cell-abolished" in body and '<span class="abolished-text"' in body and ">không áp dụng</span>" in body
     for name in ("II.07b|rows|0|c5", "II.07b|rows|0|c9", "II.07b|rows|0|c13", "II.07b|bon_tai_cho|0|c5",
                  "II.03b|dia_phuong|1|c3", "II.03b|dia_phuong|1|c11"):
         assert f'name="{name}"' not in body
