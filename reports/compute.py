@@ -7,8 +7,16 @@ from .formatting import percent
 from .forms_spec import FORMS
 
 
-def _sum_column(column, row):
-    return sum(row.get(f"c{n}") or 0 for n in column.sum_of)
+def _fill_row(section, row):
+    """Fill a row's sums, differences and same-row rates, in column order (a rate may divide a
+    difference declared before it: (14)=(13)/(11))."""
+    for column in section.columns:
+        if column.sum_of or column.difference:
+            row[column.key] = column.value_in(row)
+        elif column.rate and column.rate.of_section is None:
+            row[column.key] = percent(row.get(f"c{column.rate.numerator}") or 0,
+                                      row.get(f"c{column.rate.denominator}"))
+    return row
 
 
 def complete_form(form_code, form_data):
@@ -18,16 +26,12 @@ def complete_form(form_code, form_data):
     for section in form.sections:
         rows = []
         for row in form_data.get(section.key, []):
-            full = dict(row)
-            for column in section.columns:
-                if column.sum_of:
-                    full[column.key] = _sum_column(column, full)
-            rows.append(full)
+            rows.append(_fill_row(section, dict(row)))
         completed[section.key] = rows
-    # Rates refer to another section's row with the same label: fill them once all sums exist.
+    # Rates of another section's row with the same label: filled once all sums exist.
     for section in form.sections:
         for column in section.columns:
-            if column.rate:
+            if column.rate and column.rate.of_section:
                 other = section_index(form.section(column.rate.of_section), completed[column.rate.of_section])
                 for full in completed[section.key]:
                     base = other.get(full.get(section.label_key))
@@ -53,19 +57,17 @@ def form_totals(form_code, form_data):
 
 def complete_totals(form_code, summed):
     """Totals from sums of entered columns only (as the database returns them): fill the
-    computed columns by their formulas. Sum columns are linear, so this equals summing rows."""
+    computed columns by their formulas. Sums and differences are linear, so this equals summing
+    rows; a rate is the rate of the sums."""
     form = FORMS[form_code]
     totals = {}
     for section in form.sections:
         entered = summed.get(section.key, {})
         row = {c.key: entered.get(c.key) or 0 for c in section.entered}
-        for column in section.columns:
-            if column.sum_of:
-                row[column.key] = _sum_column(column, row)
-        totals[section.key] = row
+        totals[section.key] = _fill_row(section, row)
     for section in form.sections:
         for column in section.columns:
-            if column.rate:
+            if column.rate and column.rate.of_section:
                 totals[section.key][column.key] = percent(
                     totals[section.key][f"c{column.rate.numerator}"],
                     totals[column.rate.of_section][f"c{column.rate.denominator}"],

@@ -187,8 +187,10 @@ LABEL_FIELDS = {"ten": "label", "linh_vuc": "label", "cap": "cap", "nhom": "nhom
 
 
 def _row_model(form, section):
+    # Amounts of money (đồng) reach 10^15: a big integer; counts stay PositiveIntegerField.
     fields = {
-        column.key: models.PositiveIntegerField(f"({column.number}) {column.label}", default=0)
+        column.key: (models.PositiveBigIntegerField if column.money else models.PositiveIntegerField)(
+            f"({column.number}) {column.label}", default=0)
         for column in section.entered
     }
     meta = type("Meta", (), {

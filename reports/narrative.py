@@ -55,6 +55,34 @@ def _cap_c11(data, cap):
     return sum(row["c11"] for row in data["II.03b"]["dia_phuong"] if row.get("cap") == cap)
 
 
+def _rate(value):
+    """A rate as the sentences print it: 100,00%, or "—" when it is blank (a denominator of 0)."""
+    return fmt_pct(value) if value is not None else "—"
+
+
+def _i4(data):
+    t = form_totals("II.04", data["II.04"])["rows"]
+    return (
+        f"Tổng số TTHC cần rà soát, đơn giản hóa theo Kế hoạch: {n(t['c3'])} TTHC; đã rà soát, thông qua "
+        f"phương án đơn giản hóa: {n(t['c4'])} TTHC. Phương án đơn giản hóa cụ thể: số TTHC giữ nguyên: "
+        f"{n(t['c5'])}; bãi bỏ: {n(t['c6'])}; sửa đổi, bổ sung: {n(t['c7'])}; thay thế: {n(t['c8'])}; "
+        f"liên thông: {n(t['c9'])}; có giải pháp để thực hiện trên môi trường điện tử: {n(t['c10'])}. "
+        f"Số tiền tiết kiệm được: {n(t['c13'])} đồng; tỷ lệ chi phí tiết kiệm được: {_rate(t['c14'])}. "
+        f"Tỷ lệ hoàn thành kế hoạch rà soát, đơn giản hóa: {_rate(t['c15'])}.\n{_attached('II.04')}"
+    )
+
+
+def _i5(data):
+    t = form_totals("II.05a", data["II.05a"])["rows"]
+    return (
+        f"Tổng số phản ánh, kiến nghị (PAKN) đã tiếp nhận trong kỳ báo cáo: {n(t['c3'])} PAKN, trong đó: "
+        f"số tiếp nhận mới trong kỳ: {n(t['c5'])} PAKN; số từ kỳ trước chuyển qua: {n(t['c4'])} PAKN; "
+        f"số PAKN về quy định hành chính: {n(t['c6'])} PAKN; số PAKN về hành vi hành chính: {n(t['c7'])} PAKN. "
+        f"Số PAKN đã xử lý: {n(t['c8'])} PAKN, trong đó số đã được đăng tải công khai: {n(t['c9'])} PAKN. "
+        f"Số PAKN đang xử lý: {n(t['c10'])} PAKN.\n{_attached('II.05a')}"
+    )
+
+
 def _i6(data):
     t = form_totals("II.06a", data["II.06a"])["rows"]
     rate = rates_06a(t)
@@ -104,7 +132,9 @@ def _i8(data):
     )
 
 
-GENERATORS = {"I.3": _i3, "I.6": _i6, "I.7": _i7, "I.8": _i8}
+GENERATORS = {"I.3": _i3, "I.4": _i4, "I.5": _i5, "I.6": _i6, "I.7": _i7, "I.8": _i8}
+# "mục 3, 4, 5, 6, 7, 8": the subsections whose sentences the biểu write (said on the page).
+GENERATED_NUMBERS = ", ".join(key.split(".")[1] for key in GENERATORS)
 
 
 def generated(data):

@@ -20,6 +20,7 @@ from .forms_spec import CAP_LABELS, FORMS, NHOM_LABELS, abolished_since, abolish
 ERROR = "error"
 WARNING = "warning"
 MAX_COUNT = 10_000_000
+MAX_MONEY = 10**15  # đồng, for the money columns (Column.money)
 BLANKS = ("", "-", "–")
 # Vietnamese tables group thousands with dots: "2.718" is two thousand seven hundred eighteen.
 _GROUPED = re.compile(r"^\d{1,3}(\.\d{3})+$", re.ASCII)
@@ -52,12 +53,14 @@ class Issue:
 
 @dataclass(frozen=True)
 class Previous:
-    """What the carry-over rule knows of the unit's previous report: its label and II.06a (11) —
-    in the first period after a merger, summed with its predecessors' (selectors.previous_context)."""
+    """What the carry-over rules know of the unit's previous report: its label, II.06a (11) and
+    II.05a (10) — in the first period after a merger, summed with its predecessors'
+    (selectors.previous_context)."""
 
     period_label: str
-    pending: dict  # linh_vuc → (11)
+    pending: dict  # linh_vuc → II.06a (11)
     sources: tuple = ()  # the codes of the units whose reports were summed, when more than its own
+    pending_05a: dict = field(default_factory=dict)  # linh_vuc → II.05a (10)
 
     @property
     def where(self):
@@ -154,6 +157,16 @@ def parse_count(value):
     if re.fullmatch(r"\d+[.,]\d+", text):
         return None, "không nhập số thập phân"
     return None, "không nhập chữ hay ghi chú"
+
+
+def parse_signed(value):
+    """As parse_count, a minus sign allowed: a computed difference as given in an import."""
+    if isinstance(value, int) and not isinstance(value, bool) and value < 0:
+        return value, None
+    if isinstance(value, str) and value.strip()[:1] in ("-", "−") and value.strip() not in BLANKS:
+        number, why = parse_count(value.strip()[1:].strip())
+        return (None, why) if why else (-number, None)
+    return parse_count(value)
 
 
 _RATE = re.compile(r"-?\d+(?:[.,](\d+))?", re.ASCII)
@@ -272,19 +285,21 @@ def _parse_row(code, section, n, raw_row, errors):
         elif column.flag and value not in (0, 1):
             errors.append(_issue("II.08.flag", ERROR, code, section.key, n, column.key, label,
                                  f"chỉ nhập 1 (có tích hợp) hoặc 0 (không tích hợp), không nhập {fmt_int(value)}"))
-        elif value > MAX_COUNT:
+        elif value > (limit := MAX_MONEY if column.money else MAX_COUNT):
             errors.append(_issue("value.too_large", ERROR, code, section.key, n, column.key, label,
-                                 f"{fmt_int(value)} vượt quá giới hạn {fmt_int(MAX_COUNT)} — có thể đã gõ thừa chữ số"))
+                                 f"{fmt_int(value)} vượt quá giới hạn {fmt_int(limit)} — có thể đã gõ thừa chữ số"))
         if len(errors) > before:
             refused.add(column.key)
         row[column.key] = value
     for column in section.columns:
-        if column.sum_of and not is_blank(raw_row.get(column.key)):  # a blank computed cell is absent
-            given, why = parse_count(raw_row[column.key])
-            expected = sum(row[f"c{m}"] for m in column.sum_of)
+        parts = column.sum_of or column.difference
+        if parts and not is_blank(raw_row.get(column.key)):  # a blank computed cell is absent
+            # A difference may be negative (the cost rose: II.04 (13)=(11)-(12)).
+            given, why = (parse_signed if column.difference else parse_count)(raw_row[column.key])
+            expected = column.value_in(row)
             if why:
                 errors.append(_not_integer(code, section, n, column, label, raw_row[column.key], why))
-            elif refused.intersection(f"c{m}" for m in column.sum_of):
+            elif refused.intersection(f"c{m}" for m in parts):
                 continue  # a part did not read: its own error says so, the total cannot be checked
             elif given != expected:
                 errors.append(_issue("formula.mismatch", ERROR, code, section.key, n, column.key, label,
@@ -367,7 +382,8 @@ def _check_rates(code, form, raw_form, form_data, errors, unread):
         raw_rows = raw_form.get(section.key) or []
         if not isinstance(raw_rows, list):
             continue  # already reported by parse_forms
-        base_section = form.section(column.rate.of_section)
+        same_row = column.rate.of_section is None
+        base_section = section if same_row else form.section(column.rate.of_section)
         bases = _positions_by_label(base_section, completed[base_section.key])
         # Rate sections have free rows (no fixed_caps): rows sent and rows parsed line up.
         for n, (raw_row, full) in enumerate(zip(raw_rows, completed[section.key]), 1):
@@ -381,7 +397,7 @@ def _check_rates(code, form, raw_form, form_data, errors, unread):
                                      f"{column.counts} (%, ví dụ 60,45%)"))
                 unread.mark(code, section.key, errors[-1:], {n: n})
                 continue
-            base = bases.get(full.get(section.label_key))
+            base = n if same_row else bases.get(full.get(section.label_key))
             if base is None:  # no base row: a rate of blank, unless the base is a row without a name
                 base_read = not _has_nameless_row(base_section, completed[base_section.key])
             else:
@@ -511,6 +527,59 @@ def rule_08_deployed_over_assigned(data, previous, unread):
                              f"lớn hơn số được giao ({assigned[1:]}) = {fmt_int(row[assigned])}")
 
 
+def rule_04_options_over_reviewed(data, previous, unread):
+    for _, n, row, label in _rows(data, "II.04", "rows", unread):
+        options = row["c5"] + row["c6"] + row["c7"] + row["c8"]
+        if options > row["c4"]:
+            yield _issue("II.04.options_over_reviewed", WARNING, "II.04", "rows", n, "c4", label,
+                         f"số TTHC có phương án giữ nguyên, bãi bỏ, sửa đổi, bổ sung, thay thế (5)+(6)+(7)+(8) = "
+                         f"{fmt_int(options)} lớn hơn số TTHC đã rà soát (4) = {fmt_int(row['c4'])}")
+
+
+def rule_04_cost_increase(data, previous, unread):
+    for _, n, row, label in _rows(data, "II.04", "rows", unread):
+        if row["c12"] > row["c11"]:
+            yield _issue("II.04.cost_increase", WARNING, "II.04", "rows", n, "c12", label,
+                         f"chi phí tuân thủ sau đơn giản hóa (12) = {fmt_int(row['c12'])} đồng lớn hơn chi phí "
+                         f"trước đơn giản hóa (11) = {fmt_int(row['c11'])} đồng (đơn giản hóa làm tăng chi phí)")
+
+
+def rule_05a_balance(data, previous, unread):
+    for _, n, row, label in _rows(data, "II.05a", "rows", unread):
+        if row["c3"] != row["c8"] + row["c10"]:
+            yield _issue("II.05a.balance", WARNING, "II.05a", "rows", n, "c3", label,
+                         f"tổng số PAKN tiếp nhận (3) = {fmt_int(row['c3'])} khác số đã xử lý (8) = "
+                         f"{fmt_int(row['c8'])} cộng số đang xử lý (10) = {fmt_int(row['c10'])} "
+                         f"(tổng {fmt_int(row['c8'] + row['c10'])})")
+
+
+def rule_05a_content(data, previous, unread):
+    for _, n, row, label in _rows(data, "II.05a", "rows", unread):
+        if row["c6"] + row["c7"] != row["c3"]:
+            yield _issue("II.05a.content", WARNING, "II.05a", "rows", n, "c6", label,
+                         f"số PAKN về quy định hành chính (6) cộng về hành vi hành chính (7) = "
+                         f"{fmt_int(row['c6'] + row['c7'])} khác tổng số PAKN tiếp nhận (3) = {fmt_int(row['c3'])}")
+
+
+def rule_05a_published_over_handled(data, previous, unread):
+    for _, n, row, label in _rows(data, "II.05a", "rows", unread):
+        if row["c9"] > row["c8"]:
+            yield _issue("II.05a.published_over_handled", ERROR, "II.05a", "rows", n, "c9", label,
+                         f"số PAKN đã đăng tải công khai (9) = {fmt_int(row['c9'])} lớn hơn số PAKN đã xử lý "
+                         f"(8) = {fmt_int(row['c8'])}")
+
+
+def rule_05a_carry_over(data, previous, unread):
+    if previous is None:
+        return
+    for _, n, row, label in _rows(data, "II.05a", "rows", unread):
+        expected = previous.pending_05a.get(row["linh_vuc"], 0)
+        if row["c4"] != expected:
+            yield _issue("II.05a.carry_over", WARNING, "II.05a", "rows", n, "c4", label,
+                         f"số PAKN từ kỳ trước chuyển qua (4) = {fmt_int(row['c4'])} khác số PAKN đang xử lý cuối "
+                         f"{previous.where} ({previous.period_label}, cột (10)) = {fmt_int(expected)}")
+
+
 def rule_level_abolished(data, abolished):
     """error `level.abolished`: a figure in a cell of a level that no longer exists in the period
     (`abolished`: {level: date}, forms_spec.abolished_levels). Every row is looked at, read or not:
@@ -538,6 +607,12 @@ RULES = (
     rule_07b_procedure_level,
     rule_07b_four_on_site,
     rule_08_deployed_over_assigned,
+    rule_04_options_over_reviewed,
+    rule_04_cost_increase,
+    rule_05a_balance,
+    rule_05a_content,
+    rule_05a_published_over_handled,
+    rule_05a_carry_over,
 )
 
 

@@ -74,20 +74,31 @@ def _pending_06a(reports):
     rows = (model.objects.filter(report__in=reports).order_by().values("label")
             .annotate(in_time=Sum("c12"), overdue=Sum("c13"), first_report=Min("report"), first_position=Min("position")))
     rows = sorted(rows, key=lambda r: (rank.get(r["first_report"], 0), r["first_position"], r["label"]))
-    # II.05a (4) "từ kỳ trước chuyển sang" carries over the same way once the form exists (issue
-    # of II.05a): sum its pending column over the same `reports` here and pre-fill it in initial_forms.
     return {row["label"]: (row["in_time"] or 0) + (row["overdue"] or 0) for row in rows}
+
+
+def _pending_05a(reports):
+    """{lĩnh vực: II.05a (10) "đang xử lý"} summed over `reports`, in one query, ordered as
+    _pending_06a: what II.05a (4) "từ kỳ trước chuyển qua" carries over."""
+    if not reports:
+        return {}
+    model = ROW_MODELS[("II.05a", "rows")]
+    rank = {r.pk: n for n, r in enumerate(reports)}
+    rows = (model.objects.filter(report__in=reports).order_by().values("label")
+            .annotate(pending=Sum("c10"), first_report=Min("report"), first_position=Min("position")))
+    rows = sorted(rows, key=lambda r: (rank.get(r["first_report"], 0), r["first_position"], r["label"]))
+    return {row["label"]: row["pending"] or 0 for row in rows}
 
 
 def previous_context(unit, period):
     """What the carry-over rule compares (6) with — the pending files (11) of the previous period,
     the unit's own and, in its first period after a merger, its predecessors' — or None when there
-    is no previous report. Three queries."""
+    is no previous report; likewise II.05a (4) with the previous (10). Four queries."""
     reports = _previous_reports(unit, period)
     if not reports:
         return None
     sources = tuple(r.unit.code for r in reports) if any(r.unit_id != unit.pk for r in reports) else ()
-    return Previous(reports[0].period.label, _pending_06a(reports), sources)
+    return Previous(reports[0].period.label, _pending_06a(reports), sources, _pending_05a(reports))
 
 
 def catalogue_names(unit):
@@ -98,8 +109,8 @@ def catalogue_names(unit):
 
 def initial_forms(unit, period):
     """A new report: one row per active lĩnh vực of the unit (and per lĩnh vực the previous report,
-    or a predecessor's, still had files pending in), II.06a (6) pre-filled with the previous
-    period's (11), the predecessors' added (previous_context)."""
+    or a predecessor's, still had files or PAKN pending in), II.06a (6) pre-filled with the previous
+    period's (11) and II.05a (4) with its (10), the predecessors' added (previous_context)."""
     data = empty_forms()
     reports = _previous_reports(unit, period)
     previous = reports[0] if reports and reports[0].unit_id == unit.pk else None
@@ -107,8 +118,10 @@ def initial_forms(unit, period):
     # The files pending at the end of the previous period, the predecessors' added in the first
     # period after a merger (carried_predecessors).
     pending = _pending_06a(reports)
+    pending_05a = _pending_05a(reports)
     names = catalogue_names(unit)
     names += [name for name, count in pending.items() if count and name not in names]
+    names += [name for name, count in pending_05a.items() if count and name not in names]
 
     def zeros(section):
         return {column.key: 0 for column in section.entered}
@@ -126,6 +139,8 @@ def initial_forms(unit, period):
         data[form.code][section.key] = rows
     for row in data["II.06a"]["rows"]:
         row["c6"] = pending.get(row["linh_vuc"], 0)
+    for row in data["II.05a"]["rows"]:
+        row["c4"] = pending_05a.get(row["linh_vuc"], 0)
     return data
 
 

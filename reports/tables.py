@@ -77,6 +77,13 @@ class SectionTable:
         return 2 + len(self.section.columns)
 
 
+def numeric_widths(section, total):
+    """`total` (a width in any unit) shared by the columns (3)… of `section` as they print
+    (Column.print_width): the Word and PDF exports lay out their tables with it."""
+    weights = [column.print_width for column in section.columns]
+    return [total * weight / sum(weights) for weight in weights]
+
+
 def header_rows(form, section):
     """The grouped column headers: outer groups span their columns, a leaf spans the rows below."""
     depth = 1 + max((len(c.groups) for c in section.columns), default=0)

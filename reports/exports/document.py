@@ -1,5 +1,5 @@
 """The prepared document every writer reads: the header block, the narrative with its generated
-sentences, and the tables of the four biểu (tables.py) — for one unit's report or the province."""
+sentences, and the tables of the biểu (tables.py) — for one unit's report or the province."""
 from dataclasses import dataclass, field
 from datetime import date
 

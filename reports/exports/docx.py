@@ -14,6 +14,7 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
 from ..narrative import HEADINGS
+from ..tables import numeric_widths
 from .document import printed_value
 
 FONT = "Times New Roman"
@@ -322,8 +323,7 @@ def _placements(header):
 
 def _section_table(doc, model, width):
     n_cols = model.width
-    numeric = (width - STT_WIDTH - LABEL_WIDTH) // max(n_cols - 2, 1)
-    widths = [STT_WIDTH, LABEL_WIDTH] + [numeric] * (n_cols - 2)
+    widths = [STT_WIDTH, LABEL_WIDTH] + [int(w) for w in numeric_widths(model.section, width - STT_WIDTH - LABEL_WIDTH)]
     header_rows = len(model.header) + 1  # the grouped headers and the column-number row
     table = doc.add_table(rows=header_rows, cols=n_cols)
     table.style = "Table Grid"

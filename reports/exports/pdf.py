@@ -14,12 +14,17 @@ from django.conf import settings
 from django.template.loader import render_to_string
 
 from ..narrative import HEADINGS
+from ..tables import numeric_widths
 from . import pdf_worker
 from .document import printed_value
 from .pdf_worker import write_pdf
 
 TEMPLATE = "exports/report_pdf.html"
 NUMBERS_TEMPLATE = "exports/pdf_numbers.html"
+# A landscape page's text width (297 mm less the 30 and 15 mm margins) less column (1); column
+# (2) takes LABEL_MM, or WIDE_LABEL_MM in a table of WIDE_COLUMNS figures or more (II.04 has 13),
+# whose text is also a point smaller.
+TEXT_MM, STT_MM, LABEL_MM, WIDE_LABEL_MM, WIDE_COLUMNS = 297 - 30 - 15, 11, 55, 40, 12
 
 
 def render(document):
@@ -189,6 +194,8 @@ def _table(model):
                      "label": str(row.label or ""), "values": [printed_value(c) for c in row.cells]})
     if model.total:
         rows.append({"kind": "total", "number": "", "label": "TỔNG CỘNG", "values": [printed_value(c) for c in model.total]})
+    wide = len(model.section.columns) >= WIDE_COLUMNS
+    label_mm = WIDE_LABEL_MM if wide else LABEL_MM
     return {
         "title": model.section.title,
         "header": model.header,
@@ -196,5 +203,7 @@ def _table(model):
         "numbers": [re.split(r"(?<=[=+])", number) for number in model.numbers],
         "rows": rows,
         "width": model.width,
-        "numeric_columns": range(model.width - 2),
+        "wide": wide,
+        "label_width": f"{label_mm}mm",
+        "numeric_widths": [f"{w:.1f}mm" for w in numeric_widths(model.section, TEXT_MM - STT_MM - label_mm)],
     }

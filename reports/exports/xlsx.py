@@ -12,6 +12,9 @@ still shows them. The results written are the table's values (tables.Cell.value,
 fraction), the figures of the page:
 
 - a sum column in a data row adds its columns of the same row: (3)=(4)+(5)+(6) is `=D12+E12+F12`;
+  a difference subtracts them: II.04 (13)=(11)-(12) is `=K12-L12`;
+- a rate over a column of the same row (Rate.of_section None) divides within the row, in every
+  row, `Cộng` and TỔNG CỘNG alike: II.04 (15)=(4)/(3) is `=IF(C12=0,"",D12/C12)`;
 - a rate divides its numerator by the denominator of the row with the same label in section
   `rate.of_section` (as compute.complete_form; in the province's workbook, in the same unit's
   block), blank like the page when that is 0: II.07b mục II (4) is `=IF(D12=0,"",C20/D12)`. With
@@ -85,6 +88,7 @@ FONT_NAME = "Times New Roman"
 COUNT_FORMAT = "#,##0"
 RATE_FORMAT = "0.00%"
 WIDTH_STT, WIDTH_LABEL, WIDTH_NUMBER = 6, 34, 12
+WIDTH_MONEY = 20  # đồng up to 10^15: 1.000.000.000.000.000
 LINE_HEIGHT = 15  # points per line of 11-point text
 # XlsxWriter's set_column(w) stores w plus the cell padding; w × 7 pixels stores w itself.
 PIXELS_PER_CHARACTER = 7
@@ -261,6 +265,8 @@ def _write_form(sheet, document, form_export):
     tag_column = width + TAG_COLUMN_GAP
     unit = document.kind == "unit"
     _set_widths(sheet.worksheet, width)
+    for column in sorted({n for table in tables for n, c in enumerate(table.section.columns, 3) if c.money}):
+        sheet.worksheet.set_column_pixels(column - 1, column - 1, WIDTH_MONEY * PIXELS_PER_CHARACTER)
     sheet.worksheet.set_column(tag_column - 1, tag_column - 1, None, None, {"hidden": True})
 
     placed, last_row = _place(tables, _write_header_block(sheet, document, spec, width))
@@ -373,6 +379,12 @@ def _formula(part, by_section, column, at):
     module docstring)."""
     kind = "total" if at is None else part.table.rows[at].kind
     row = part.total if at is None else part.rows[at]
+    if column.rate and column.rate.of_section is None:  # over a column of the same row
+        if kind not in ("row", "subtotal", "total"):
+            return None
+        numerator = _ref(part.columns[column.rate.numerator], row)
+        denominator = _ref(part.columns[column.rate.denominator], row)
+        return f'=IF({denominator}=0,"",{numerator}/{denominator})'
     if column.rate:
         other = by_section[column.rate.of_section]
         if kind == "row":
@@ -388,6 +400,8 @@ def _formula(part, by_section, column, at):
         denominator = _ref(other.columns[column.rate.denominator], base)
         return f'=IF({denominator}=0,"",{numerator}/{denominator})'
     if kind == "row":
+        if column.difference:
+            return "=" + "-".join(_ref(part.columns[n], row) for n in column.difference)
         return "=" + "+".join(_ref(part.columns[n], row) for n in column.sum_of) if column.sum_of else None
     if kind == "subtotal":
         rows = part.block_rows.get(part.blocks[at])

@@ -1,7 +1,8 @@
 """The vocabulary in which each biểu is declared once.
 
 A form is a list of sections; a section is a list of columns. Columns (1) STT and (2) the row label
-are implicit; every declared column is a count that is either entered or computed from the others.
+are implicit; every declared column is a count (or an amount of money, `money`) that is either
+entered or computed from the others: a sum, a difference, or a rate.
 """
 from dataclasses import dataclass, field
 
@@ -21,11 +22,12 @@ ROMAN = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X"]
 @dataclass(frozen=True)
 class Rate:
     """A percentage: own column `numerator` over column `denominator` of the row with the same
-    label in section `of_section` (blank when the denominator is 0)."""
+    label in section `of_section`, or of the same row when `of_section` is None (blank when the
+    denominator is 0)."""
 
     numerator: int
     denominator: int
-    of_section: str
+    of_section: str | None = None
     section_numeral: str = "I"  # how the form numbers `of_section` ("mục I")
 
 
@@ -36,12 +38,22 @@ class Column:
     groups: tuple[str, ...] = ()  # header cells above the leaf label, outermost first
     counts: str = ""  # what an entered column counts, said in error messages
     sum_of: tuple[int, ...] = ()  # computed as the sum of these columns
+    difference: tuple[int, ...] = ()  # computed as the first column minus the second: (11, 12)
     rate: Rate | None = None  # computed as a percentage
     flag: bool = False  # 0 or 1 only
     # How the annual view derives the column from the quarters: "" a flow (summed over the
     # quarters), "first" / "last" a stock read at one end of the year (the first / last quarter).
     stock: str = ""
     level: str = ""  # the government level (a CAP_LABELS key) the column counts, when it is one
+    # An amount in đồng: whole numbers up to MAX_MONEY (rules.py), not the count limit; a big
+    # integer in the row tables.
+    money: bool = False
+
+    @property
+    def print_width(self):
+        """How wide the column prints beside the others (exports): an amount of money takes about
+        two and a half counts (288.750.000), a rate a little more than one (100,00%)."""
+        return 2.0 if self.money else 1.4 if self.rate else 1.0
 
     @property
     def key(self):
@@ -49,13 +61,24 @@ class Column:
 
     @property
     def computed(self):
-        return bool(self.sum_of) or self.rate is not None
+        return bool(self.sum_of) or bool(self.difference) or self.rate is not None
+
+    def value_in(self, row):
+        """A sum or difference column computed from the other cells of `row` (a blank is 0)."""
+        if self.sum_of:
+            return sum(row.get(f"c{n}") or 0 for n in self.sum_of)
+        minuend, subtrahend = self.difference
+        return (row.get(f"c{minuend}") or 0) - (row.get(f"c{subtrahend}") or 0)
 
     @property
     def formula(self):
         """The column-number cell as the paper form prints it: `(3)=(4)+(5)+(6)`."""
         if self.sum_of:
             return f"({self.number})=" + "+".join(f"({n})" for n in self.sum_of)
+        if self.difference:
+            return f"({self.number})=({self.difference[0]})-({self.difference[1]})"
+        if self.rate and self.rate.of_section is None:
+            return f"({self.number})=({self.rate.numerator})/({self.rate.denominator})"
         if self.rate:
             # The denominator is a column of another section: name it, or "(4)=(3)/(4)" reads as
             # a column divided by itself.

@@ -131,8 +131,7 @@ def _row_html(table, row, editable):
                        f'data-col="{cell.key}" data-abolished title="{why}">{box}{notes}</td>')
         elif column.computed:
             state = " table-danger" if cell.error else " table-warning" if cell.warning else ""
-            formula = (f'data-sum="{" ".join(f"c{n}" for n in column.sum_of)} "' if column.sum_of else
-                       f'data-rate="c{column.rate.numerator} c{column.rate.denominator} {column.rate.of_section}"')
+            formula = _formula_attrs(column)
             out.append(
                 f'<td class="computed text-end{state}{" changed" if cell.changed else ""}" data-col="{cell.key}"{changed} '
                 f'{formula}><span data-value>{escape(cell.printed)}</span>{notes}</td>')
@@ -157,6 +156,19 @@ def _row_html(table, row, editable):
         out.append(f'<td class="text-center row-tools">{remove}</td>')
     out.append("</tr>")
     return "".join(out)
+
+
+def _formula_attrs(column):
+    """What report_form.js recomputes a computed cell from: `data-sum="c4 c5 c6 "`,
+    `data-diff="c11 c12"` (the first minus the second), `data-rate="c3 c4 rows"` (over the row with
+    the same label in that section) or `data-rate="c4 c3"` (over the same row)."""
+    if column.sum_of:
+        return f'data-sum="{" ".join(f"c{n}" for n in column.sum_of)} "'
+    if column.difference:
+        return f'data-diff="{" ".join(f"c{n}" for n in column.difference)}"'
+    rate = column.rate
+    section = f" {rate.of_section}" if rate.of_section else ""
+    return f'data-rate="c{rate.numerator} c{rate.denominator}{section}"'
 
 
 def _summary_row_html(row):
@@ -203,8 +215,7 @@ def report_table(table, editable=False):
     if table.total:  # the annual view has none
         out.append('<tfoot><tr class="total-row"><td></td><td>TỔNG CỘNG</td>')
         for cell in table.total:
-            rate = cell.column.rate
-            rate_attr = f' data-rate="c{rate.numerator} c{rate.denominator} {rate.of_section}"' if rate else ""
+            rate_attr = f" {_formula_attrs(cell.column)}" if cell.column.rate else ""
             warning = f'<div class="cell-warning small text-start">⚠ {escape(cell.warning)}</div>' if cell.warning else ""
             out.append(f'<td class="text-end{" table-warning" if cell.warning else ""}" data-total="{cell.key}"{rate_attr}>'
                        f"<span data-value>{escape(cell.printed)}</span>{warning}</td>")

@@ -10,7 +10,7 @@ from django.utils import timezone
 from .. import exports
 from ..consolidation import SPANS, Annual, annual, consolidate, consolidated_document
 from ..exports.document import consolidated_stem
-from ..forms_spec import FORMS
+from ..forms_spec import FORMS, stock_text
 from ..models import ReportingPeriod
 from ..permissions import overview_period, require_overview
 from ..tables import (
@@ -140,6 +140,7 @@ def annual_page(request, year, span="nam"):
         "unit_code": unit_code,
         "include_submitted": include_submitted,
         "annual": shown,
+        "stock_text": stock_text(),
         "parts": [shown.province] if unit_code else derived.units,
         "all_units": derived.units,
         "differing_units": [part for part in ([shown.province] if unit_code else derived.units) if part.differs],

@@ -1,4 +1,4 @@
-"""The officer's pages: home, the report page (four biểu, narrative, warnings), uploads and downloads."""
+"""The officer's pages: home, the report page (the biểu, narrative, warnings), uploads and downloads."""
 import json
 
 from django.conf import settings
@@ -141,9 +141,10 @@ def _page(request, unit, period, report, *, typed=None, version=None, status=200
             for code, spec in FORMS.items()
         ],
         "rates_06a": rates_06a(form_totals("II.06a", judgement.data["II.06a"])["rows"]),
-        "active_tab": first_error_form or request.GET.get("tab") or "II.03b",
+        "active_tab": first_error_form or request.GET.get("tab") or next(iter(FORMS)),
         "errors": [{"issue": issue, "target": error_target(issue)} for issue in judgement.errors],
         "warnings": warnings,
+        "generated_numbers": narrative.GENERATED_NUMBERS,
         "narrative_sections": [
             {"key": key, "title": title, "help": narrative.HELP.get(key, ""), "text": narrative_texts.get(key, ""),
              "generated": generated.get(key)}

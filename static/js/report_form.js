@@ -75,6 +75,13 @@
         td.dataset.number = total;
         td.querySelector("[data-value]").textContent = formatInt(total);
       });
+      // A difference: the first column minus the second ((13)=(11)-(12)).
+      row.querySelectorAll("td[data-diff]").forEach(function (td) {
+        var parts = td.dataset.diff.trim().split(/\s+/);
+        var value = cellValue(row, parts[0]) - cellValue(row, parts[1]);
+        td.dataset.number = value;
+        td.querySelector("[data-value]").textContent = formatInt(value);
+      });
     });
     // Totals: sum every count column; rates come after, from the totals.
     table.querySelectorAll("tfoot td[data-total]").forEach(function (td) {
@@ -90,6 +97,10 @@
     table.querySelectorAll("tbody tr[data-row]").forEach(function (row) {
       row.querySelectorAll("td[data-rate]").forEach(function (td) {
         var parts = td.dataset.rate.split(" ");
+        if (parts.length < 3) { // over a column of the same row: (15)=(4)/(3)
+          td.querySelector("[data-value]").textContent = formatPct(cellValue(row, parts[0]), cellValue(row, parts[1]));
+          return;
+        }
         var other = tableOf(table.dataset.form, parts[2]);
         var label = rowLabel(row), den = 0;
         if (other) {
@@ -102,7 +113,7 @@
     });
     table.querySelectorAll("tfoot td[data-rate]").forEach(function (td) {
       var parts = td.dataset.rate.split(" ");
-      var other = tableOf(table.dataset.form, parts[2]);
+      var other = parts.length < 3 ? table : tableOf(table.dataset.form, parts[2]);
       var num = Number(table.querySelector('tfoot td[data-total="' + parts[0] + '"]').dataset.number || 0);
       var den = other ? Number(other.querySelector('tfoot td[data-total="' + parts[1] + '"]').dataset.number || 0) : 0;
       td.querySelector("[data-value]").textContent = formatPct(num, den);

@@ -25,7 +25,7 @@ def download(page, fmt, tmp_path):
 
 def check_files(paths, unit_text):
     workbook = load_workbook(paths["xlsx"])
-    assert workbook.sheetnames[:4] == ["II.03b", "II.06a", "II.07b", "II.08"]
+    assert workbook.sheetnames[:6] == ["II.03b", "II.04", "II.05a", "II.06a", "II.07b", "II.08"]
     assert any(unit_text in str(c.value) for row in workbook["II.06a"].iter_rows() for c in row if c.value)
     text = "\n".join(p.text for p in Document(io.BytesIO(paths["docx"].read_bytes())).paragraphs)
     assert "BÁO CÁO" in text and "Tổng số hồ sơ tiếp nhận" in text

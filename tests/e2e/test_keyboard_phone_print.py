@@ -92,11 +92,11 @@ def test_each_cell_is_named_by_its_row_and_column(page, stc_report, no_autosave)
     assert target.get_attribute("name") == "II.06a|rows|0|c4"
     assert page.get_by_label("Tên lĩnh vực, dòng 2", exact=True).first.get_attribute("name") == "II.06a|rows|1|linh_vuc"
     assert page.get_by_label("Cấp tỉnh, cột (3) Số lượng quyết định công bố", exact=True).count() == 1  # II.03b
-    assert "Quản lý công sản, cột (4) Trực tuyến" in page.locator("#tab-2").aria_snapshot()
+    assert "Quản lý công sản, cột (4) Trực tuyến" in page.locator("#tab-4").aria_snapshot()  # II.06a, the 4th biểu
 
     # A row added in the browser starts blank; typing its lĩnh vực names its cells.
     table = page.locator('table[data-form="II.06a"]')
-    page.locator("#tab-2 [data-add-row]").click()
+    page.locator("#tab-4 [data-add-row]").click()
     new_row = table.locator("tbody tr[data-row]").nth(2)
     assert new_row.locator("[data-label]").get_attribute("aria-label") == "Tên lĩnh vực, dòng 3"
     new_row.locator("[data-label]").fill("Quản lý giá")
@@ -126,7 +126,7 @@ def test_phone_no_sideways_scroll_and_a_collapsed_navbar(browser, live_server, s
     login(page, "stc")
     assert width(page) <= 390  # home
     page.goto(report_url(stc_report))
-    for tab in ("II.03b", "II.06a", "II.07b", "II.08", "bao-cao"):
+    for tab in ("II.03b", "II.04", "II.05a", "II.06a", "II.07b", "II.08", "bao-cao"):
         page.click(f"button[data-tab='{tab}']")
         assert width(page) <= 390, tab
     assert page.locator(".navbar-toggler").is_visible()
@@ -155,8 +155,8 @@ def test_print_shows_every_biểu_and_the_full_narrative_without_controls(page, 
     assert not page.get_by_role("button", name="Lưu nháp").is_visible()
     assert not page.locator("[data-add-row]").first.is_visible()
     assert not page.locator("#report-form .nav-tabs").is_visible()
-    panes = page.locator(".tab-pane:not(#tab-document)")  # the four biểu, the narrative, the warnings
-    assert panes.count() == 6
+    panes = page.locator(".tab-pane:not(#tab-document)")  # the six biểu, the narrative, the warnings
+    assert panes.count() == 8
     assert all(panes.nth(i).is_visible() for i in range(panes.count()))
     assert not page.locator("#tab-document").is_visible()  # the document's fields are printed by the export
     assert page.locator("#narrative-1 + .print-text").inner_text() == text

@@ -82,7 +82,7 @@ def test_narrative_restates_the_figures_with_grouped_numbers(good_forms):
 
 def test_narrative_of_the_other_forms(good_forms):
     generated = _narrative_forms(good_forms)
-    assert set(generated) == {"I.3", "I.6", "I.7", "I.8"}
+    assert set(generated) == {"I.3", "I.4", "I.5", "I.6", "I.7", "I.8"}
     assert "Tổng số TTHC thuộc thẩm quyền giải quyết: 10 (cấp tỉnh: 6, cấp huyện: 4, cấp xã: 0)" in generated["I.3"]
     assert 'Số TTHC thực hiện "4 tại chỗ": cấp tỉnh 2 (33,33%), cấp huyện 0 (0,00%).' in generated["I.7"]
     assert "Đã tích hợp với Cổng Dịch vụ công quốc gia: 1/1 dòng dịch vụ." in generated["I.8"]

@@ -66,7 +66,8 @@ def test_word_prints_every_field(filled):
     assert texts.index(META["meta|mo_dau"]) < texts.index("I. TÌNH HÌNH, KẾT QUẢ KIỂM SOÁT THỦ TỤC HÀNH CHÍNH")
     closing = texts.index("Sở Tài chính kính gửi Văn phòng UBND tỉnh tổng hợp./.")
     assert closing > texts.index("IV. KIẾN NGHỊ, ĐỀ XUẤT")
-    assert texts[closing + 1].startswith("Hồ sơ kèm theo: Biểu số II.03b/VPCP/KSTT; Biểu số II.06a/VPCP/KSTT")
+    assert texts[closing + 1] == ("Hồ sơ kèm theo: Biểu số II.03b/VPCP/KSTT; Biểu số II.04/VPCP/KSTT; Biểu số II.05a/VPCP/KSTT; "
+                                  "Biểu số II.06a/VPCP/KSTT; Biểu số II.07b/VPCP/KSTT; Biểu số II.08/VPCP/KSTT.")
     for line in ("- Văn phòng UBND tỉnh (Phòng KSTTHC);", "- Giám đốc Sở;", "- Lưu: VT, VP."):
         assert line in texts
     signer = [t for t in texts if t in ("KT. GIÁM ĐỐC", "PHÓ GIÁM ĐỐC", "Đoàn Văn Mẫu")]

@@ -1,5 +1,5 @@
 """The Word export as the department's officer opens it: Nghị định 30/2020 page and font, the header
-block, BÁO CÁO, the narrative with its generated sentences, Nơi nhận and the signature, then the four
+block, BÁO CÁO, the narrative with its generated sentences, Nơi nhận and the signature, then the six
 biểu in landscape sections with merged headers and the right TỔNG CỘNG; the province's version
 with a block per unit."""
 from io import BytesIO
@@ -146,32 +146,33 @@ def test_good_forms_total_received(stc_report):
     """conftest's good figures: 420 files received in II.06a, as the sentence and the table say."""
     doc = open_docx(docx_export.render(unit_document(stc_report)))
     assert any(p.text.startswith("Tổng số hồ sơ tiếp nhận: 420 hồ sơ") for p in doc.paragraphs)
-    ii06a = tables_by_section(doc)[2][1]
+    ii06a = tables_by_section(doc)[4][1]
     assert total_row(ii06a)[2] == "420"
 
 
-def test_four_landscape_sections_with_the_forms(unit_docx):
+def test_six_landscape_sections_with_the_forms(unit_docx):
     sections = tables_by_section(unit_docx)
-    assert len(unit_docx.sections) == len(sections) == 5
+    assert len(unit_docx.sections) == len(sections) == 7
     for section in unit_docx.sections[1:]:
         assert section.orientation == WD_ORIENT.LANDSCAPE
         assert (mm(section.page_width), mm(section.page_height)) == (297, 210)
     heads = [cell_texts(tables[0]) for tables in sections[1:]]
     assert [head[0] for head in heads] == [
-        "Biểu số II.03b/VPCP/KSTT", "Biểu số II.06a/VPCP/KSTT", "Biểu số II.07b/VPCP/KSTT", "Biểu số II.08/VPCP/KSTT",
+        "Biểu số II.03b/VPCP/KSTT", "Biểu số II.04/VPCP/KSTT", "Biểu số II.05a/VPCP/KSTT", "Biểu số II.06a/VPCP/KSTT",
+        "Biểu số II.07b/VPCP/KSTT", "Biểu số II.08/VPCP/KSTT",
     ]
-    assert heads[1][1].splitlines() == [
+    assert heads[3][1].splitlines() == [
         "TÌNH HÌNH, KẾT QUẢ GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH TẠI CƠ QUAN, ĐƠN VỊ TRỰC TIẾP GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH",
         "Kỳ báo cáo: Quý III năm 2023",
         "(Từ ngày 15 tháng 06 năm 2023 đến ngày 14 tháng 09 năm 2023)",
     ]
-    assert heads[1][2].splitlines() == [
+    assert heads[3][2].splitlines() == [
         "Đơn vị báo cáo: Sở Tài chính", "Đơn vị nhận báo cáo: Văn phòng UBND tỉnh", "Đơn vị tính: Số hồ sơ TTHC",
     ]
     # one table per section of the form after its header block
-    assert [len(tables) - 1 for tables in sections[1:]] == [2, 1, 2, 1]
+    assert [len(tables) - 1 for tables in sections[1:]] == [2, 1, 1, 1, 2, 1]
 
-    ii06a = sections[2][1]
+    ii06a = sections[4][1]
     assert total_row(ii06a)[2:] == ["2.718", "2.377", "339", "2", "2.717", "1.030", "1.687", "0", "1", "1", "0"]
     assert [c.text for c in ii06a.rows[3].cells][:3] == ["(1)", "(2)", "(3)=(4)+(5)+(6)"]
     data = [[c.text for c in row.cells] for row in ii06a.rows[4:]]
@@ -180,15 +181,15 @@ def test_four_landscape_sections_with_the_forms(unit_docx):
     assert all(run.bold for cell in total.cells for p in cell.paragraphs for run in p.runs)
     assert total.cells[2].paragraphs[0].alignment == WD_ALIGN_PARAGRAPH.RIGHT
 
-    rates = sections[3][2]  # II.07b "4 tại chỗ": rates printed as percentages
+    rates = sections[5][2]  # II.07b "4 tại chỗ": rates printed as percentages
     assert total_row(rates)[2:] == ["2", "33,33%", "0", "0,00%"]
-    ii08 = sections[4][1]
+    ii08 = sections[6][1]
     headings = [row.cells[0].text for row in ii08.rows if len({id(c._tc) for c in row.cells}) == 1]
     assert headings == ["B. DVCTT DO BỘ, CƠ QUAN, UBND TỈNH CHỦ ĐỘNG TRIỂN KHAI", "I. CẤP TỈNH"]
 
 
 def test_grouped_headers_are_merged_and_repeat_on_each_page(unit_docx):
-    ii06a = tables_by_section(unit_docx)[2][1]
+    ii06a = tables_by_section(unit_docx)[4][1]
     first = ii06a.rows[0]
     tcs = first._tr.tc_lst
     assert tcs[0].vMerge == "restart" and cell_texts(ii06a)[0] == "STT"
@@ -218,9 +219,9 @@ def test_province_document_has_a_block_per_unit(stc, skhdt, period, officer_stc,
     header = cell_texts(doc.tables[0])
     assert header[0].splitlines() == ["UBND TỈNH KHÁNH HÒA"] and header[2].endswith("/BC-UBND")
     sections = tables_by_section(doc)
-    assert len(sections) == 5
-    assert cell_texts(sections[2][0])[2].splitlines()[0] == "Đơn vị báo cáo: UBND TỈNH KHÁNH HÒA"
-    ii06a = sections[2][1]
+    assert len(sections) == 7
+    assert cell_texts(sections[4][0])[2].splitlines()[0] == "Đơn vị báo cáo: UBND TỈNH KHÁNH HÒA"
+    ii06a = sections[4][1]
     rows = [[c.text for c in row.cells] for row in ii06a.rows]
     unit_headings = [r[0] for r in rows if len(set(r)) == 1 and r[0][:1].isdigit()]
     assert unit_headings == ["1. Sở Kế hoạch và Đầu tư", "2. Sở Tài chính"]

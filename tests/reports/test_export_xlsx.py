@@ -17,7 +17,7 @@ from reports.interchange import report_document
 from reports.models import Report
 from tests.conftest import save_report
 
-FORM_CODES = ["II.03b", "II.06a", "II.07b", "II.08"]
+FORM_CODES = ["II.03b", "II.04", "II.05a", "II.06a", "II.07b", "II.08"]
 
 
 def workbook_of(data, data_only=False):
@@ -217,7 +217,7 @@ def test_consolidated_workbook_has_a_block_per_unit(stc, skhdt, period, good_for
 
     book = workbook_of(xlsx.render(export_document.province_document(consolidate(period))), data_only=True)
 
-    assert book.sheetnames[:4] == FORM_CODES
+    assert book.sheetnames[:6] == FORM_CODES
     sheet = book["II.06a"]
     assert "Đơn vị báo cáo: UBND TỈNH KHÁNH HÒA" in texts(sheet)
     assert "Đơn vị nhận báo cáo: Văn phòng Chính phủ" in texts(sheet)

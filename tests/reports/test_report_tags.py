@@ -28,7 +28,7 @@ def test_the_three_pages_print_one_heading(client, reviewer, stc, period, stc_re
     assert [number, title, f"{kỳ} · Đơn vị tính: Số hồ sơ TTHC"] in report
     assert consolidation == [[number, title, kỳ, "Đơn vị báo cáo: Văn phòng UBND tỉnh (tổng hợp) · Đơn vị tính: Số hồ sơ TTHC"]]
     assert [number, title, "Năm 2023 · Dòng TỔNG CỘNG của từng đơn vị · Đơn vị tính: Số hồ sơ TTHC"] in year
-    assert len(report) == len(year) == 4
+    assert len(report) == len(year) == 6
 
 
 def test_read_only_tables_of_the_province(client, reviewer, stc, period, stc_report):
@@ -41,5 +41,5 @@ def test_read_only_tables_of_the_province(client, reviewer, stc, period, stc_rep
     assert '<tr><td colspan="13" class="text-muted text-center">Không có dòng nào.</td></tr>' in body
     assert '<tr class="total-row"><td></td><td>TỔNG CỘNG</td>' in body and "<input type=\"text\"" not in body
     body = text(client.get(reverse("annual", args=[period.year])))
-    assert body.count('data-view="annual"') == 6 and "<tfoot>" not in body and "<input type=\"text\"" not in body
+    assert body.count('data-view="annual"') == 8 and "<tfoot>" not in body and "<input type=\"text\"" not in body
     assert '<tr class="derived-row" data-kind="derived"><td></td><td>Cộng từ các quý: chưa có quý nào</td>' in body

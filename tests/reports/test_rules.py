@@ -561,9 +561,12 @@ def test_computed_columns_and_totals_follow_their_formulas(forms):
                 for column in section.columns:
                     if column.sum_of:
                         assert row[column.key] == sum(row.get(f"c{n}", 0) for n in column.sum_of)
+                    elif column.difference:
+                        first, second = column.difference
+                        assert row[column.key] == row.get(f"c{first}", 0) - row.get(f"c{second}", 0)
                     elif column.rate:
-                        base = next((r for r in forms[code][column.rate.of_section]
-                                     if r["linh_vuc"] == row["linh_vuc"]), {})
+                        base = row if column.rate.of_section is None else next(
+                            (r for r in forms[code][column.rate.of_section] if r["linh_vuc"] == row["linh_vuc"]), {})
                         expected = _expected_rate(row.get(f"c{column.rate.numerator}", 0),
                                                   base.get(f"c{column.rate.denominator}", 0))
                         if expected is None:
@@ -574,7 +577,7 @@ def test_computed_columns_and_totals_follow_their_formulas(forms):
             for column in section.columns:
                 if column.rate:
                     expected = _expected_rate(totals[section.key][f"c{column.rate.numerator}"],
-                                              totals[column.rate.of_section][f"c{column.rate.denominator}"])
+                                              totals[column.rate.of_section or section.key][f"c{column.rate.denominator}"])
                     if expected is None:
                         assert totals[section.key][column.key] is None
                     else:

@@ -21,7 +21,7 @@ from tests.reports.test_export_xlsx import find, saved, sections, with_more_rows
 
 # Every formula the writer makes: a row's sum, a rate blank on a zero denominator, a column's SUBTOTAL.
 WRITER_FORMULA = re.compile(
-    r'^=(SUBTOTAL\(9,([A-Z]+)\d+:\2\d+\)|IF\(([A-Z]+\d+)=0,"",[A-Z]+\d+/\3\)|[A-Z]+\d+(\+[A-Z]+\d+)+)$'
+    r'^=(SUBTOTAL\(9,([A-Z]+)\d+:\2\d+\)|IF\(([A-Z]+\d+)=0,"",[A-Z]+\d+/\3\)|[A-Z]+\d+(\+[A-Z]+\d+)+|[A-Z]+\d+-[A-Z]+\d+)$'
 )
 # LibreOffice computes every formula when it opens an .xlsx, whoever wrote it (0: always).
 RECALCULATE_ON_LOAD = """<?xml version="1.0" encoding="UTF-8"?>
@@ -228,6 +228,8 @@ def test_a_label_that_looks_like_a_formula_stays_text_in_both_workbooks(stc, per
     good_forms["II.07b"]["rows"][0]["linh_vuc"] = label
     good_forms["II.07b"]["bon_tai_cho"][0]["linh_vuc"] = label
     good_forms["II.08"]["rows"][0]["linh_vuc"] = label
+    good_forms["II.04"] = {"rows": [{"linh_vuc": label, "c3": 2, "c4": 2, "c11": 10**12, "c12": 10**11}]}
+    good_forms["II.05a"] = {"rows": [{"linh_vuc": label, "c5": 1, "c6": 1, "c8": 1}]}
     report = save_report(stc, period, good_forms, actor=officer_stc)
     data = unit_data(report)
     Report.objects.update(status=Report.Status.APPROVED)
@@ -236,7 +238,7 @@ def test_a_label_that_looks_like_a_formula_stays_text_in_both_workbooks(stc, per
         made = formulas(book)
         assert made, "the computed cells are formulas"
         assert [f for f in made if not WRITER_FORMULA.match(f[2])] == []
-        for code in ("II.03b", "II.06a", "II.07b", "II.08"):
+        for code in ("II.03b", "II.04", "II.05a", "II.06a", "II.07b", "II.08"):
             cell = find(book[code], label, column=2)
             assert cell.data_type == "s" and cell.hyperlink is None
         assert not any(sheet._hyperlinks for sheet in book.worksheets)

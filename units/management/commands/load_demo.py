@@ -246,12 +246,32 @@ def demo_catalogue(unit, period, catalogues):
 def demo_forms(names, ministry, previous, *, level="tinh", huyen=True):
     """Plausible, deterministic figures for a unit's catalogue `names` that pass every rule
     without a warning: each II.06a row balances and carries over the previous report's (11),
-    II.03b (9) = (6)+(7) and (10) = (8), II.03b II (11) totals II.07b (3), no level is exceeded.
+    II.03b (9) = (6)+(7) and (10) = (8), II.03b II (11) totals II.07b (3), no level is exceeded;
+    II.04 options within the TTHC reviewed and costs that fall; II.05a rows that balance, their
+    content adding up, (4) the previous report's (10).
     `level` is the unit's (tinh, huyen, xa); `huyen=False` (periods from 01/07/2025) leaves every
     cấp huyện cell at zero."""
     pending = previous.pending if previous else None
-    rows_06a, rows_07b, bon_tai_cho, rows_08 = [], [], [], []
+    rows_04, rows_05a, rows_06a, rows_07b, bon_tai_cho, rows_08 = [], [], [], [], [], []
     for i, name in enumerate(names):
+        # II.04: a department reviews a few TTHC of each lĩnh vực under its plan, all of them, and
+        # saves a fifth of their cost; districts and communes review none.
+        if level == "tinh":
+            planned = 2 + i % 3
+            amended, replaced = planned // 2, i % 2
+            cost = 12_500_000 * (i + 1) + 1_250_000 * len(name)
+            rows_04.append({"linh_vuc": name, "c3": planned, "c4": planned, "c5": planned - amended - replaced,
+                            "c6": 0, "c7": amended, "c8": replaced, "c9": 0, "c10": amended,
+                            "c11": cost, "c12": cost - cost // 5})
+        else:
+            rows_04.append({"linh_vuc": name})
+        # II.05a: PAKN are rare; the first lĩnh vực of a department has two, both handled in the
+        # period, so nothing is pending and (4) carries over 0.
+        carried = previous.pending_05a.get(name, 0) if previous else 0
+        received = 2 if level == "tinh" and i == 0 else 0
+        rows_05a.append({"linh_vuc": name, "c4": carried, "c5": received, "c6": carried + received - received // 2,
+                         "c7": received // 2, "c8": carried + received, "c9": received // 2, "c10": 0})
+
         k = 6 + 5 * i + len(name) % 7
         c4, c5 = 3 * k, 2 * k + i
         c6 = pending.get(name, 0) if pending is not None else i + 1
@@ -293,6 +313,8 @@ def demo_forms(names, ministry, previous, *, level="tinh", huyen=True):
                    "c9": 4, "c10": 1, "c11": totals["c4"]}] if ministry else []
     return {
         "II.03b": {"trung_uong": trung_uong, "dia_phuong": dia_phuong},
+        "II.04": {"rows": rows_04},
+        "II.05a": {"rows": rows_05a},
         "II.06a": {"rows": rows_06a},
         "II.07b": {"rows": rows_07b, "bon_tai_cho": bon_tai_cho},
         "II.08": {"rows": rows_08},
