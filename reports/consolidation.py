@@ -125,8 +125,10 @@ def _label_order(section):
     return lambda row: _vn_key(row[section.label_key])
 
 
-def consolidate(period, include_submitted=False):
-    """The province's tables for `period` from the counted reports (see counted_statuses)."""
+def consolidate(period, include_submitted=False, codes=None):
+    """The province's tables for `period` from the counted reports (see counted_statuses), of the
+    forms `codes` (None: all; the page shows one biểu at a time). The II.06a rates of the province
+    and of each unit are always there (two aggregates)."""
     statuses = counted_statuses(include_submitted)
     where = {"period": period, "status__in": statuses}
     reports = sorted(
@@ -134,6 +136,8 @@ def consolidate(period, include_submitted=False):
     )
     forms = {}
     for code, form in FORMS.items():
+        if codes is not None and code not in codes:
+            continue
         unit_data = {r.unit_id: {s.key: [] for s in form.sections} for r in reports}
         unit_sums = {r.unit_id: {} for r in reports}
         summed_by_label, totals = {}, {}
@@ -169,14 +173,16 @@ def consolidate(period, include_submitted=False):
             )
             for section in form.sections
         }
-    rates = forms["II.06a"]["rows"]
+    form, section = FORMS["II.06a"], FORMS["II.06a"].section("rows")
+    unit_sums = {unit_id: sums for (unit_id,), sums in _sums_by(form, section, ["report__unit"], **where)}
     return Consolidation(
         period=period,
         include_submitted=include_submitted,
         reports=reports,
         forms=forms,
-        rates_06a=rates_06a(rates.total),
-        unit_rates_06a=[(block.unit, rates_06a(block.subtotal)) for block in rates.blocks],
+        rates_06a=rates_06a(complete_totals("II.06a", {"rows": _total(form, section, **where)})["rows"]),
+        unit_rates_06a=[(r.unit, rates_06a(complete_totals("II.06a", {"rows": unit_sums.get(r.unit_id, {})})["rows"]))
+                        for r in reports],
     )
 
 

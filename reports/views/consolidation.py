@@ -52,9 +52,9 @@ VIEWS = {
 def consolidation_page(request, period_code):
     period = overview_period(request.user, period_code)
     include_submitted = _include_submitted(request)
-    consolidated = consolidate(period, include_submitted=include_submitted)
     # One biểu and one view at a time: a province of 300 units is tens of thousands of rows.
     code = request.GET.get("bieu") if request.GET.get("bieu") in FORMS else next(iter(FORMS))
+    consolidated = consolidate(period, include_submitted=include_submitted, codes={code})
     view = request.GET.get("xem") if request.GET.get("xem") in VIEWS else "tom-tat"
     by_linh_vuc = view == "linh-vuc"
     build = VIEWS[view][1]
