@@ -64,30 +64,26 @@ def _previous_reports(unit, period):
     return sorted(reports, key=lambda r: (r.unit_id != unit.pk, r.unit.code))
 
 
-def _pending_06a(reports):
-    """{lĩnh vực: II.06a (11) = (12)+(13)} summed over `reports`, in one query, the lĩnh vực in
-    the order they first appear (own report first)."""
+def _pending(reports, form_code, columns):
+    """{lĩnh vực: the sum of `columns`} of the section "rows" of `form_code` over `reports`, in one
+    query, the lĩnh vực in the order they first appear (own report first): what a carry-over
+    column takes from the previous period — II.06a (11) = (12)+(13), II.05a (10)."""
     if not reports:
         return {}
-    model = ROW_MODELS[("II.06a", "rows")]
+    model = ROW_MODELS[(form_code, "rows")]
     rank = {r.pk: n for n, r in enumerate(reports)}
     rows = (model.objects.filter(report__in=reports).order_by().values("label")
-            .annotate(in_time=Sum("c12"), overdue=Sum("c13"), first_report=Min("report"), first_position=Min("position")))
+            .annotate(**{key: Sum(key) for key in columns}, first_report=Min("report"), first_position=Min("position")))
     rows = sorted(rows, key=lambda r: (rank.get(r["first_report"], 0), r["first_position"], r["label"]))
-    return {row["label"]: (row["in_time"] or 0) + (row["overdue"] or 0) for row in rows}
+    return {row["label"]: sum(row[key] or 0 for key in columns) for row in rows}
+
+
+def _pending_06a(reports):
+    return _pending(reports, "II.06a", ("c12", "c13"))
 
 
 def _pending_05a(reports):
-    """{lĩnh vực: II.05a (10) "đang xử lý"} summed over `reports`, in one query, ordered as
-    _pending_06a: what II.05a (4) "từ kỳ trước chuyển qua" carries over."""
-    if not reports:
-        return {}
-    model = ROW_MODELS[("II.05a", "rows")]
-    rank = {r.pk: n for n, r in enumerate(reports)}
-    rows = (model.objects.filter(report__in=reports).order_by().values("label")
-            .annotate(pending=Sum("c10"), first_report=Min("report"), first_position=Min("position")))
-    rows = sorted(rows, key=lambda r: (rank.get(r["first_report"], 0), r["first_position"], r["label"]))
-    return {row["label"]: row["pending"] or 0 for row in rows}
+    return _pending(reports, "II.05a", ("c10",))
 
 
 def previous_context(unit, period):

@@ -217,8 +217,7 @@ def _report_for_write(unit, period, actor, expected_version):
     when someone saved since `expected_version`. A report saved for the first time is created."""
     report = _get_or_new_report(unit, period)
     if not unit.exists_in(period):
-        raise NotEditable(f"{unit.name} {_lifetime(unit)}, không hoạt động trong {period.label.lower()}: "
-                          "không nhập được báo cáo của kỳ này.")
+        raise NotEditable(_outside_period(unit, period))
     if not period.is_open or (report.pk and not is_editable(report)):
         raise NotEditable(_not_editable_message(report))
     if report.version != expected_version:
@@ -457,18 +456,20 @@ def resolve_document(document):
     if not period.is_open:
         raise UnusableInput(f"Kỳ báo cáo {period.label} đã đóng: không nhập được báo cáo.")
     if not unit.exists_in(period):
-        raise UnusableInput(f"{unit.name} ({unit.code}) {_lifetime(unit)}, không hoạt động trong {period.label.lower()}: "
-                            "không nhập được báo cáo của kỳ này.")
+        raise UnusableInput(_outside_period(unit, period))
     report = Report.objects.filter(unit=unit, period=period).first()
     if report is not None and not is_editable(report):
         raise UnusableInput(f"{unit.code} {period.label}: {_not_editable_message(report)}")
     return unit, period
 
 
-def _lifetime(unit):
-    """"hoạt động từ 01/07/2025", "hoạt động đến 28/02/2025", "hoạt động từ … đến …"."""
+def _outside_period(unit, period):
+    """Why `unit` takes no report of `period`: "Sở Kế hoạch và Đầu tư (SKHDT) hoạt động đến
+    28/02/2025, không hoạt động trong quý ii năm 2025: …" (a save and an import say the same)."""
     parts = [f"từ {unit.valid_from:%d/%m/%Y}" if unit.valid_from else "", f"đến {unit.valid_to:%d/%m/%Y}" if unit.valid_to else ""]
-    return "hoạt động " + " ".join(part for part in parts if part)
+    lifetime = "hoạt động " + " ".join(part for part in parts if part)
+    return (f"{unit.name} ({unit.code}) {lifetime}, không hoạt động trong {period.label.lower()}: "
+            "không nhập được báo cáo của kỳ này.")
 
 
 def report_import(*, document, actor, dry_run=False, submit=False):

@@ -10,10 +10,8 @@ CsrfViewMiddleware and works in process_view):
 """
 from django.conf import settings
 
-from reports.formatting import fmt_megabytes
-
 from .text import clean, is_clean
-from .views import too_large
+from .views import file_too_large
 
 FORM_FIELDS_ROOM = 256 * 1024  # the other fields of an upload form (CSRF token, a few choices)
 DRAIN_MAX_BYTES = 64 * 1024 * 1024  # larger bodies are not read at all: the connection is cut
@@ -33,7 +31,7 @@ class InputBoundaryMiddleware:
             size = _content_length(request)
             if size > settings.UPLOAD_MAX_BYTES + FORM_FIELDS_ROOM:
                 _drain(request, size)
-                return _too_large(request, size)
+                return file_too_large(request, size)
         if request.content_type in ("multipart/form-data", "application/x-www-form-urlencoded"):
             posted = request.POST
             if not all(is_clean(key) and all(is_clean(v) for v in values) for key, values in posted.lists()):
@@ -61,8 +59,3 @@ def _drain(request, size):
         return
     while request.read(64 * 1024):  # bounded by CONTENT_LENGTH
         pass
-
-
-def _too_large(request, size):
-    limit = fmt_megabytes(settings.UPLOAD_MAX_BYTES)
-    return too_large(request, f"Tệp gửi lên lớn {fmt_megabytes(size)}, quá giới hạn {limit} của một tệp báo cáo.")

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
@@ -5,9 +6,18 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 
+from reports.formatting import fmt_megabytes
+
 
 def csrf_failure(request, reason=""):
     return render(request, "403_csrf.html", status=403)
+
+
+def file_too_large(request, size):
+    """The 413 page of a file larger than UPLOAD_MAX_BYTES (the middleware, before reading it, and
+    the upload view, for a request sent without its length)."""
+    limit = fmt_megabytes(settings.UPLOAD_MAX_BYTES)
+    return too_large(request, f"Tệp gửi lên lớn {fmt_megabytes(size)}, quá giới hạn {limit} của một tệp báo cáo.")
 
 
 def too_large(request, message):

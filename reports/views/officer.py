@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
-from tthc_portal.views import too_large
+from tthc_portal.views import file_too_large, too_large
 
 from .. import document_meta, exports, narrative, selectors, services
 from ..compute import form_totals, rates_06a
@@ -18,7 +18,6 @@ from ..diff import changed_cells, diff_documents
 from ..errors import InputTooLarge
 from ..exports import xlsx
 from ..exports.document import unit_document
-from ..formatting import fmt_megabytes
 from ..forms_spec import CAP_LABELS, FORMS, NHOM_LABELS
 from ..interchange import parse_json, report_document
 from ..models import Report, ReportingPeriod
@@ -307,8 +306,7 @@ def report_upload(request, period_code, unit_code):
         return redirect(page)
     upload = form.cleaned_data["file"]
     if upload.size > settings.UPLOAD_MAX_BYTES:  # sent without a length: the middleware could not tell
-        limit = fmt_megabytes(settings.UPLOAD_MAX_BYTES)
-        return too_large(request, f"Tệp lớn {fmt_megabytes(upload.size)}, quá giới hạn {limit} của một tệp báo cáo.")
+        return file_too_large(request, upload.size)
     content = upload.read()
     is_excel = content[:2] == b"PK"  # an .xlsx is a zip archive
     kind = "Excel" if is_excel else "JSON"
