@@ -34,7 +34,10 @@ def can_edit(user, unit, report):
 
 
 def _officer_of(user, unit):
-    return user.is_authenticated and user.is_officer and user.units.filter(pk=unit.pk).exists()
+    if not (user.is_authenticated and user.is_officer):
+        return False
+    # unit_for found the unit among the officer's own units: that query said it already.
+    return getattr(unit, "_officer_pk", None) == user.pk or user.units.filter(pk=unit.pk).exists()
 
 
 def can_edit_profile(user, unit):
@@ -50,21 +53,28 @@ def unit_for(user, unit_code, not_found="Không tìm thấy đơn vị."):
     unit = visible_units(user).filter(code=unit_code).first()
     if unit is None:
         raise Http404(not_found)
+    if user.is_authenticated and user.is_officer:
+        unit._officer_pk = user.pk  # visible_units: one of the officer's own units
     return unit
 
 
 def report_for(user, period_code, unit_code):
     """(unit, period, report or None) that `user` may see, else Http404."""
     unit = unit_for(user, unit_code, "Không tìm thấy báo cáo.")
+    # The report brings its period: one query for both when the report exists.
+    report = (Report.objects.select_related("period", "updated_by")
+              .filter(unit=unit, period__code=period_code).order_by().first())
+    if report is not None:
+        report.unit = unit
+        return unit, report.period, report
     period = ReportingPeriod.objects.filter(code=period_code).first()
     if period is None:
         raise Http404("Không tìm thấy báo cáo.")
-    report = Report.objects.select_related("unit", "period", "updated_by").filter(unit=unit, period=period).first()
-    if report is None and not period.is_open:
+    if not period.is_open:
         raise Http404("Không tìm thấy báo cáo.")
-    if report is None and not unit.exists_in(period):
+    if not unit.exists_in(period):
         raise Http404(f"{unit.name} không hoạt động trong {period.label.lower()}: không có báo cáo của kỳ này.")
-    return unit, period, report
+    return unit, period, None
 
 
 def can_review(user):

@@ -5,7 +5,7 @@ from units.models import LinhVuc, Succession
 
 from . import periods
 from .forms_spec import FORMS, all_sections
-from .models import LABEL_FIELDS, ROW_MODELS, Report, ReportingPeriod
+from .models import LABEL_FIELDS, ROW_MODELS, Report, ReportingPeriod, Revision
 from .rules import Previous
 
 
@@ -25,11 +25,44 @@ def section_rows(report, form, section):
     return [_row_as_data(section, row) for row in rows]
 
 
-def report_forms(report):
-    """The figures of a saved report as plain data (entered columns only), one query a section."""
+def latest_forms(report):
+    """The `forms` of the report's latest revision (None: it has none). Every write of the row
+    tables writes a revision of the same figures in the same transaction (services.report_save,
+    units.services' merge of lĩnh vực), so this is what the rows hold, read in one query."""
+    if report.pk is None:
+        return None
+    document = Revision.objects.filter(report=report).order_by("-version").values_list("document", flat=True).first()
+    return document.get("forms") if isinstance(document, dict) else None
+
+
+def _forms_as_data(forms):
+    """A revision's `forms` as report_forms gives them: label keys ("" for none) and entered
+    columns (0 for a column the revision predates), computed columns left out."""
     data = empty_forms()
+    for form, section in all_sections():
+        rows = (forms.get(form.code) or {}).get(section.key) or []
+        data[form.code][section.key] = [
+            {**{key: row.get(key) or "" for key in section.label_keys},
+             **{column.key: row.get(column.key) or 0 for column in section.entered}}
+            for row in rows
+        ]
+    return data
+
+
+def report_forms(report):
+    """The figures of a saved report as plain data (entered columns only): from its latest
+    revision in one query (latest_forms), or from the row tables for a report written without
+    revisions."""
     if report is None or report.pk is None:
-        return data
+        return empty_forms()
+    forms = latest_forms(report)
+    return _forms_as_data(forms) if forms is not None else rows_forms(report)
+
+
+def rows_forms(report):
+    """The figures as the row tables hold them, a query a section: for a write that changes the
+    rows before it writes their revision."""
+    data = empty_forms()
     for form, section in all_sections():
         data[form.code][section.key] = section_rows(report, form, section)
     return data
@@ -42,26 +75,22 @@ def previous_report(unit, period):
     return Report.objects.select_related("period").filter(unit=unit, period__code=code).first()
 
 
-def carried_predecessors(unit, period):
-    """The units whose files still pending at the end of the previous period the unit's report of
-    `period` takes over: those merged into it or renamed as it on or before the period's last day
-    that no longer exist during the period — so only in the first period after the reorganisation,
-    when they sent their last report (README, Reorganisations). A split is left out: nothing says
-    how the predecessor's files were shared among its successors. One query."""
-    successions = (unit.predecessions.filter(date__lte=period.last_day)
-                   .exclude(kind=Succession.Kind.SPLIT).select_related("predecessor"))
-    return [s.predecessor for s in successions if not s.predecessor.exists_in(period)]
-
-
 def _previous_reports(unit, period):
-    """The previous period's reports whose pending files carry into the unit's report of `period`:
-    its own and its predecessors' (carried_predecessors), the own one first. Two queries."""
+    """The previous period's reports whose pending files carry into the unit's report of `period`,
+    the own one first: the unit's own, and those of the units merged into it or renamed as it on
+    or before the period's last day that no longer exist during the period — so only in the first
+    period after the reorganisation, when they sent their last report (README, Reorganisations).
+    A split is left out: nothing says how the predecessor's files were shared among its
+    successors. One query."""
     code = periods.previous_code(period.year, period.kind)
     if code is None:
         return []
-    units = [unit, *carried_predecessors(unit, period)]
-    reports = Report.objects.select_related("unit", "period").filter(unit__in=units, period__code=code)
-    return sorted(reports, key=lambda r: (r.unit_id != unit.pk, r.unit.code))
+    merged = Succession.objects.filter(successor=unit, date__lte=period.last_day).exclude(
+        kind=Succession.Kind.SPLIT).values("predecessor")
+    reports = Report.objects.select_related("unit", "period").filter(
+        Q(unit=unit) | Q(unit__in=merged), period__code=code).order_by()
+    return sorted((r for r in reports if r.unit_id == unit.pk or not r.unit.exists_in(period)),
+                  key=lambda r: (r.unit_id != unit.pk, r.unit.code))
 
 
 def _pending(reports, form_code, columns):
@@ -89,7 +118,8 @@ def _pending_05a(reports):
 def previous_context(unit, period):
     """What the carry-over rule compares (6) with — the pending files (11) of the previous period,
     the unit's own and, in its first period after a merger, its predecessors' — or None when there
-    is no previous report; likewise II.05a (4) with the previous (10). Four queries."""
+    is no previous report; likewise II.05a (4) with the previous (10). Three queries; one when
+    there is no previous report."""
     reports = _previous_reports(unit, period)
     if not reports:
         return None
@@ -112,7 +142,7 @@ def initial_forms(unit, period):
     previous = reports[0] if reports and reports[0].unit_id == unit.pk else None
     previous_data = report_forms(previous) if previous else empty_forms()
     # The files pending at the end of the previous period, the predecessors' added in the first
-    # period after a merger (carried_predecessors).
+    # period after a merger (_previous_reports).
     pending = _pending_06a(reports)
     pending_05a = _pending_05a(reports)
     names = catalogue_names(unit)

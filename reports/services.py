@@ -133,8 +133,12 @@ def unexplained(warnings, explanations):
 
 
 def _get_or_new_report(unit, period):
-    report = Report.objects.select_for_update(of=("self",)).filter(unit=unit, period=period).order_by().first()
-    return report or Report(unit=unit, period=period)
+    report = (Report.objects.select_for_update(of=("self",)).select_related("period")
+              .filter(unit=unit, period=period).order_by().first())
+    if report is None:
+        return Report(unit=unit, period=period)
+    report.unit = unit
+    return report
 
 
 def _stored(section, rows):
@@ -143,14 +147,6 @@ def _stored(section, rows):
         ({key: row.get(key) or "" for key in section.label_keys}, {c.key: row.get(c.key) for c in section.entered})
         for row in rows
     ]
-
-
-def _latest_forms(report):
-    """The forms of the report's latest revision, which its rows were written from (None: none)."""
-    if report.pk is None:
-        return None
-    document = Revision.objects.filter(report=report).order_by("-version").values_list("document", flat=True).first()
-    return document.get("forms") if isinstance(document, dict) else None
 
 
 def _write_rows(report, data, previous=None):
@@ -298,7 +294,7 @@ def report_save(*, unit, period, raw_forms, narrative, explanations, actor, expe
         if not judgement.ok:
             _keep_working_copy(report, copy, judgement)
             return report, judgement
-        previous = _latest_forms(report)
+        previous = selectors.latest_forms(report)
         report.narrative = clean_narrative(narrative)
         if meta is not None:
             report.document_meta = copy["meta"]

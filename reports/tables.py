@@ -3,6 +3,7 @@
 Built from the declarations in forms_spec; the web page renders it, and so will the exports.
 """
 from dataclasses import dataclass, field
+from functools import cache
 
 from .compute import complete_form, form_totals
 from .formatting import fmt_int, fmt_pct
@@ -85,7 +86,16 @@ def numeric_widths(section, total):
 
 
 def header_rows(form, section):
-    """The grouped column headers: outer groups span their columns, a leaf spans the rows below."""
+    """The grouped column headers: outer groups span their columns, a leaf spans the rows below.
+    Worked out once per section of the declaration; a new list each time (a view may put another
+    cell in it)."""
+    return [list(row) for row in _header_rows(form.code, section.key)]
+
+
+@cache
+def _header_rows(form_code, section_key):
+    form = FORMS[form_code]
+    section = form.section(section_key)
     depth = 1 + max((len(c.groups) for c in section.columns), default=0)
     rows = [[HeaderCell("STT", rowspan=depth), HeaderCell(form.label_header, rowspan=depth)]]
     rows += [[] for _ in range(depth - 1)]
@@ -103,7 +113,7 @@ def header_rows(form, section):
                 previous_path = None
                 if level == len(column.groups):
                     rows[level].append(HeaderCell(column.label, rowspan=depth - level))
-    return rows
+    return tuple(tuple(row) for row in rows)
 
 
 def _ordered_08(rows):

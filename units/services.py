@@ -11,7 +11,7 @@ from django.db.models import Max, QuerySet
 from reports.forms_spec import all_sections
 from reports.interchange import report_document
 from reports.models import LABEL_FIELDS, ROW_MODELS, Report, Revision
-from reports.selectors import report_forms
+from reports.selectors import rows_forms
 from reports.services import judge
 from reports.workflow import EDITABLE
 
@@ -160,7 +160,7 @@ def _relabel_open_reports(unit, names, into, actor):
                                           raw_forms=report.working_copy["forms"]).ok
             fields += ["working_copy", "has_errors"]
         if pk in renamed:
-            judgement = judge(unit=unit, period=report.period, raw_forms=report_forms(report))
+            judgement = judge(unit=unit, period=report.period, raw_forms=rows_forms(report))
             report.warning_count = len({warning.explanation_key for warning in judgement.warnings})
             fields.append("warning_count")
         report.version += 1

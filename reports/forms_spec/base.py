@@ -5,6 +5,7 @@ are implicit; every declared column is a count (or an amount of money, `money`) 
 entered or computed from the others: a sum, a difference, or a rate.
 """
 from dataclasses import dataclass, field
+from functools import cached_property
 
 CAP_LABELS = {
     "trung_uong": "Cấp trung ương",
@@ -55,11 +56,11 @@ class Column:
         two and a half counts (288.750.000), a rate a little more than one (100,00%)."""
         return 2.0 if self.money else 1.4 if self.rate else 1.0
 
-    @property
+    @cached_property
     def key(self):
         return f"c{self.number}"
 
-    @property
+    @cached_property
     def computed(self):
         return bool(self.sum_of) or bool(self.difference) or self.rate is not None
 
@@ -103,11 +104,11 @@ class Section:
         """The key whose value is printed in column (2)."""
         return self.label_keys[-1]
 
-    @property
+    @cached_property
     def entered(self):
         return tuple(c for c in self.columns if not c.computed)
 
-    @property
+    @cached_property
     def column_keys(self):
         return tuple(c.key for c in self.columns)
 

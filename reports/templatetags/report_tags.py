@@ -1,7 +1,7 @@
 import re
+from html import escape as html_escape
 
 from django import template
-from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 from ..formatting import fmt_int, fmt_pct
@@ -14,6 +14,12 @@ INVALID = ' aria-invalid="true"'
 TOOLS_CELL = '<td class="row-tools"></td>'  # the column of the "×" buttons, not printed
 
 
+def escape(value):
+    """Text made safe for HTML, as Django's escape does it, without its wrapper for lazy strings:
+    called for every cell, that wrapper was a third of the cost of a report's rows."""
+    return html_escape(str(value))
+
+
 @register.filter
 def vn_int(value):
     """2718 → 2.718 (the template's own localization would also group years and ids)."""
@@ -23,9 +29,6 @@ def vn_int(value):
 @register.filter
 def vn_pct(value):
     return fmt_pct(value)
-
-
-
 
 
 @register.filter

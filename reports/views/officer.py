@@ -4,7 +4,7 @@ import json
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Max
+from django.db.models import Count, Max, Window
 from django.http import Http404, HttpResponse, HttpResponseNotAllowed, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -121,7 +121,7 @@ def _page(request, unit, period, report, *, typed=None, version=None, status=200
     first_error_form = next((i.form for i in judgement.errors if i.form), None)
     # The latest saves only: a report saved hundreds of times must not make its page slow.
     revisions = list(report.revisions.select_related("actor").defer("document").order_by("-version")
-                     [:RECENT_REVISIONS]) if report else []
+                     .annotate(of=Window(Count("pk")))[:RECENT_REVISIONS]) if report else []
     generated = narrative.generated(judgement.data) if judgement.ok else {}
     context = {
         "unit": unit,
@@ -150,12 +150,12 @@ def _page(request, unit, period, report, *, typed=None, version=None, status=200
             for key, title in narrative.SECTIONS
         ],
         "meta_fields": _meta_fields(unit, period, report, meta),
-        "catalogue": selectors.catalogue_names(unit),
+        "catalogue": selectors.catalogue_names(unit) if editable else [],  # the inputs' suggestions
         "nhom_choices": [(code, text) for code, text in NHOM_LABELS.items()],
         "cap_choices": [(code, text) for code, text in CAP_LABELS.items()],
         "transitions": transitions,
         "revisions": revisions,
-        "earlier_revisions": (report.revisions.count() - len(revisions)) if len(revisions) == RECENT_REVISIONS else 0,
+        "earlier_revisions": revisions[0].of - len(revisions) if revisions else 0,  # (`of`: all of them)
         "deadline_text": _deadline_text(period, report),
         "review_actions": _review_actions(request.user, report),
         "changes": changes,

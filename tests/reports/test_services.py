@@ -210,12 +210,18 @@ def test_no_carry_over_warning_when_column_6_matches(q2_report, stc, period, goo
 
 @pytest.mark.django_db
 def test_submit_of_figures_that_break_a_rule_says_what_to_do(stc, period, officer_stc, good_forms):
-    """Saved figures that a rule refuses (a figure changed outside the page) are not sent."""
+    """Saved figures that a rule refuses (a figure changed outside the page, a rule added since
+    the save) are not sent."""
     from reports.models import ROW_MODELS
 
     report = save_report(stc, period, good_forms, actor=officer_stc)
-    # II.07b mục II names a lĩnh vực mục I does not have: an error (four_on_site_unknown).
+    # II.07b mục II names a lĩnh vực mục I does not have: an error (four_on_site_unknown). The
+    # figures are stored twice, in the rows and in the latest revision, which the report reads.
     ROW_MODELS[("II.07b", "bon_tai_cho")].objects.filter(report=report).update(label="Lĩnh vực không có ở mục I")
+    revision = report.revisions.latest("version")
+    for row in revision.document["forms"]["II.07b"]["bon_tai_cho"]:
+        row["linh_vuc"] = "Lĩnh vực không có ở mục I"
+    revision.save()
     with pytest.raises(services.ValidationFailed) as raised:
         services.report_submit(report=report, actor=officer_stc)
     assert str(raised.value).startswith("Chưa gửi được: còn ") and "“Lưu nháp”" in str(raised.value)

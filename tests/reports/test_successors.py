@@ -50,7 +50,7 @@ def test_the_carry_over_warning_of_the_successor_compares_with_the_sum(stc, skhd
     _q1_2025(stc, skhdt, merger["Q1"])
     with CaptureQueriesContext(connection) as queries:
         previous = selectors.previous_context(stc, merger["Q2"])
-    assert len(queries) <= 4  # not one per lĩnh vực nor per predecessor (II.06a and II.05a: one each)
+    assert len(queries) <= 3  # the reports, then II.06a and II.05a: not one per lĩnh vực nor per predecessor
     assert previous.pending == {"Quản lý công sản": 7, "Đầu tư tại Việt Nam": 5}
 
     good_forms["II.06a"]["rows"][0]["c6"] = 3  # STC's own (11) only

@@ -257,3 +257,28 @@ def test_web_form_and_import_judge_the_same_data_the_same_way(client, officer_st
 
     assert len(imported) == count
     assert on_page == imported
+
+
+def test_the_report_page_asks_the_same_few_queries_however_many_rows_and_saves(
+        client, officer_stc, stc, previous_period, period, good_forms):
+    """The page reads its figures from the latest save in one query and the previous period's
+    pending files in a fixed few: forty lĩnh vực and twelve saves later it asks no more."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    save_report(stc, previous_period, good_forms, actor=officer_stc)
+    save_report(stc, period, good_forms, actor=officer_stc)
+    client.force_login(officer_stc)
+
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            body = text(page(client, period, stc))
+        return len(captured), body
+
+    few, _ = queries()
+    good_forms["II.06a"]["rows"] += [{"linh_vuc": f"Lĩnh vực thêm {n}", "c5": n, "c9": n} for n in range(40)]
+    for _ in range(12):
+        save_report(stc, period, good_forms, actor=officer_stc)
+    many, body = queries()
+    assert 'value="Lĩnh vực thêm 39"' in body and "và 3 lần lưu trước đó." in body
+    assert many == few <= 11
