@@ -211,17 +211,21 @@ def _wrk(base, name, users, marker, workdir):
     return Run(name, directory, output, cpu)
 
 
-def _settle(read, seconds=REQUEST_TIMEOUT + 5):
-    """Wait until the requests wrk left in flight are done: read() gives the same value twice a
-    second apart. Returns the last value."""
-    deadline, last = time.time() + seconds, read()
+def _wait_idle(port, seconds=REQUEST_TIMEOUT + 5):
+    """Wait until the server has answered every request wrk left behind: when wrk stops, up to one
+    request a user is still queued or being served, and gunicorn serves it (a save is kept).
+    Idle is no connection to the server's port any more, waiting to be accepted or being served
+    (established, or closed by wrk and not yet by gunicorn), as /proc/net/tcp shows them."""
+    local = f":{port:04X}"
+    busy = {"01", "03", "08"}  # ESTABLISHED, SYN_RECV, CLOSE_WAIT
+    deadline = time.time() + seconds
     while time.time() < deadline:
-        time.sleep(1)
-        value = read()
-        if value == last:
-            return value
-        last = value
-    return last
+        with open("/proc/net/tcp") as table:
+            rows = [line.split() for line in table.readlines()[1:]]
+        if not any(row[1].endswith(local) and row[3] in busy for row in rows):
+            return
+        time.sleep(0.1)
+    raise RuntimeError(f"the server still had requests of the last run after {seconds} s")
 
 
 def _ms(values, q):
@@ -302,13 +306,14 @@ def run():
 
         floor = _wrk(base, "floor", [{"cookie": u["cookie"], "paths": ["/_bench/floor/"]} for u in officer_users],
                      "", workdir)
-        time.sleep(2)  # the requests left in flight
+        _wait_idle(port)  # each run starts on an idle server
         page = _wrk(base, "page", [{"cookie": u["cookie"], "paths": u["paths"]} for u in officer_users],
                     PAGE_MARKER, workdir)
-        time.sleep(2)
+        _wait_idle(port)
         before = versions()
         rush = _wrk(base, "rush", officer_users, PAGE_MARKER, workdir)
-        after = _settle(versions)
+        _wait_idle(port)
+        after = versions()
         consolidation = _wrk(base, "consolidation", reviewer_users, consolidation_marker, workdir)
     except BaseException:
         print(f"gunicorn's log:\n{_server_log(server)}", file=sys.stderr)
