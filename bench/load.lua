@@ -91,13 +91,19 @@ local function add(key)
 end
 
 -- The save of the page just shown: its version, and the toggled figure flipped.
+-- A number on the page after `prefix`: a plain find, then an anchored match (an unanchored
+-- pattern is tried at each position up to its match, about 10 ns each: 2 ms over 200 kB).
+local function value_of(page, prefix)
+  local _, stop = page:find(prefix, 1, true)
+  return stop and page:match("^%d+", stop + 1)
+end
+
 local function prepare_save(page)
-  local version = page:match('name="version" value="(%d+)"')
-  local _, stop = page:find(toggle_prefix, 1, true)
-  if not version or not stop then
+  local version = value_of(page, 'name="version" value="')
+  local shown = value_of(page, toggle_prefix)
+  if not version or not shown then
     return nil
   end
-  local shown = page:match("^(%d*)", stop + 1)
   local c8, c9 = b8, b9
   if shown ~= a8 then
     c8, c9 = a8, a9
