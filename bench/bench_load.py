@@ -10,9 +10,9 @@ bench/load.lua):
                  really rewrites a section), again and again;
   consolidation  R reviewers opening the province's consolidation of C units, biểu after biểu.
 
-The users log in (Python requests) before wrk starts; wrk's client costs a fraction of a
-millisecond of CPU a request, so what the table shows is the server's. Loopback only; wrk stops at
-its -d, every request times out after 30 s."""
+The users log in (Python requests) before wrk starts; wrk's CPU a request (0.2 ms for the floor,
+1-2 ms for a page of 150-500 kB, in the table's last column) leaves the two cores to the server.
+Loopback only; wrk stops at its -d, every request times out after 30 s."""
 import os
 import re
 import resource
