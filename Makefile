@@ -5,7 +5,7 @@ PYTEST_ARGS ?=
 # CI runs the suite a second time against this PostgreSQL server, in a throwaway database.
 PG_URL ?= postgres://postgres@127.0.0.1:5432
 
-.PHONY: worker install run serve test test-sqlite test-postgres system-deps bench check-deploy lint clean
+.PHONY: worker install run serve test test-sqlite test-postgres system-deps bench-deps bench check-deploy lint clean
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -65,8 +65,20 @@ serve: install
 	STATIC_MANIFEST=1 DEBUG=0 $(VENV)/bin/gunicorn tthc_portal.wsgi --bind $(BIND) --workers $(WORKERS) \
 		--access-logfile - --forwarded-allow-ips="$${FORWARDED_ALLOW_IPS:-127.0.0.1}"
 
-# Benchmarks print their tables; they use a throwaway database (BENCH_DATABASE_URL or a temp SQLite).
-bench: install system-deps
+# The load benchmark's HTTP client: wrk (Debian's, built with LuaJIT: bench/load.lua times each
+# request through its FFI).
+bench-deps:
+	@if ! command -v wrk >/dev/null 2>&1; then \
+		if [ "$$(id -u)" = 0 ]; then \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; \
+		else \
+			echo "missing Debian package: run 'sudo apt-get install wrk' (the load benchmark's client)" >&2; exit 1; \
+		fi; \
+	fi
+
+# Benchmarks print their tables; they use a throwaway database (BENCH_DATABASE_URL, else a new
+# database on the local PostgreSQL server, else a temp SQLite).
+bench: install system-deps bench-deps
 	$(PY) -u bench/run.py $(BENCH)
 
 check-deploy: install

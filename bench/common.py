@@ -61,8 +61,9 @@ def setup_django(database_url=None):
 
 
 def populate(n_units, rows=5, period_code="2023-Q3"):
-    """n_units departments, each with `rows` lĩnh vực and an approved report for the period, written
-    straight into the tables (the services' own cost is measured elsewhere). Returns the period."""
+    """n_units departments (BENCH000 …), each with `rows` lĩnh vực and an approved report for the
+    period, written straight into the tables (the services' own cost is measured elsewhere). Units
+    made by an earlier call for another period get their report of this one too. Returns the period."""
     from django.contrib.auth.hashers import make_password
 
     from reports import services
@@ -72,13 +73,17 @@ def populate(n_units, rows=5, period_code="2023-Q3"):
     from units.models import LinhVuc, Unit, User
 
     period, _ = services.period_open(period_code)
+    password = make_password("bench")  # once: the production hasher costs ½ s a password
     existing = Unit.objects.filter(code__startswith="BENCH").count()
     for i in range(existing, n_units):
         unit = Unit.objects.create(code=f"BENCH{i:03d}", name=f"Sở thử nghiệm số {i + 1}")
         names = [f"Lĩnh vực {k + 1} của sở {i + 1}" for k in range(rows)]
         LinhVuc.objects.bulk_create(LinhVuc(unit=unit, name=n, order=k) for k, n in enumerate(names))
-        officer = User.objects.create(username=f"bench{i:03d}", role=User.Role.OFFICER, password=make_password("bench"))
+        officer = User.objects.create(username=f"bench{i:03d}", role=User.Role.OFFICER, password=password)
         officer.units.add(unit)
+    wanted = Unit.objects.filter(code__in=[f"BENCH{i:03d}" for i in range(n_units)]).exclude(reports__period=period)
+    for unit in wanted.order_by("code"):
+        names = list(LinhVuc.objects.filter(unit=unit).order_by("order").values_list("name", flat=True))
         data, errors, _ = check(demo_forms(names, "Bộ Tài chính", None))
         assert not errors, errors
         report = Report.objects.create(unit=unit, period=period, status=Report.Status.APPROVED, version=1,
