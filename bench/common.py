@@ -62,12 +62,14 @@ def setup_django(database_url=None):
 
 def populate(n_units, rows=5, period_code="2023-Q3"):
     """n_units departments (BENCH000 …), each with `rows` lĩnh vực and an approved report for the
-    period, written straight into the tables (the services' own cost is measured elsewhere). Units
+    period, written straight into the tables (the services' own cost is measured elsewhere), with
+    the revision every save writes beside its rows (the report page reads its figures there). Units
     made by an earlier call for another period get their report of this one too. Returns the period."""
     from django.contrib.auth.hashers import make_password
 
     from reports import services
-    from reports.models import ROW_MODELS, Report
+    from reports.interchange import report_document
+    from reports.models import ROW_MODELS, Report, Revision
     from reports.rules import check
     from units.management.commands.load_demo import demo_forms
     from units.models import LinhVuc, Unit, User
@@ -89,6 +91,7 @@ def populate(n_units, rows=5, period_code="2023-Q3"):
         report = Report.objects.create(unit=unit, period=period, status=Report.Status.APPROVED, version=1,
                                        unit_name=unit.name)
         services._write_rows(report, data)
+        Revision.objects.create(report=report, version=1, document=report_document(report, data))
     assert sum(m.objects.count() for m in ROW_MODELS.values()) > 0
     return period
 
