@@ -29,7 +29,7 @@ def run():
         url = reverse("consolidation", args=[period.code])
         client.get(url)
         for code in FORMS:
-            for view, (label, _build) in VIEWS.items():
+            for view, (label, _build, _parts) in VIEWS.items():
                 params = {"bieu": code, "xem": view}
                 runs = []
                 for _ in range(3):

@@ -19,6 +19,7 @@ from .models import LABEL_FIELDS, ROW_MODELS, Report, ReportingPeriod
 FORMAT = "tthc-consolidated/1"
 QUARTERS = ("Q1", "Q2", "Q3", "Q4")
 YEAR = "Y"  # the kind of a unit's directly submitted annual report
+REPORT_TEXTS = ("narrative", "explanations", "document_meta", "working_copy")
 
 
 def counted_statuses(include_submitted=False):
@@ -94,7 +95,7 @@ class Consolidation:
     reports: list  # the counted reports, in unit order
     forms: dict  # {form code: {section key: SectionConsolidation}}
     rates_06a: dict  # the province's {"online": …, "on_time": …}
-    unit_rates_06a: list = field(default_factory=list)  # [(unit, rates)] in unit order
+    unit_rates_06a: list = field(default_factory=list)  # [(unit, rates)] in unit order, with II.06a
 
     @property
     def units(self):
@@ -125,14 +126,22 @@ def _label_order(section):
     return lambda row: _vn_key(row[section.label_key])
 
 
-def consolidate(period, include_submitted=False, codes=None):
+# What a consolidation may read beside each unit's subtotal and the TỔNG CỘNG: the units' own rows
+# (the blocks' `rows`) and the rows summed by lĩnh vực (`by_linh_vuc`).
+PARTS = ("rows", "linh_vuc")
+
+
+def consolidate(period, include_submitted=False, codes=None, parts=PARTS):
     """The province's tables for `period` from the counted reports (see counted_statuses), of the
-    forms `codes` (None: all; the page shows one biểu at a time). The II.06a rates of the province
-    and of each unit are always there (two aggregates)."""
+    forms `codes` (None: all; the page shows one biểu at a time), with the `parts` asked for (the
+    others left empty: the page's view of one line per unit reads neither). The II.06a rates of the
+    province are always there (an aggregate), each unit's with II.06a (another)."""
     statuses = counted_statuses(include_submitted)
     where = {"period": period, "status__in": statuses}
+    # The texts a report carries (its narrative, its working copy …) are not the province's: 300 of
+    # them were a tenth of the page.
     reports = sorted(
-        Report.objects.filter(**where).select_related("unit"), key=lambda r: unit_sort_key(r.unit)
+        Report.objects.filter(**where).select_related("unit").defer(*REPORT_TEXTS), key=lambda r: unit_sort_key(r.unit)
     )
     forms = {}
     for code, form in FORMS.items():
@@ -145,16 +154,17 @@ def consolidate(period, include_submitted=False, codes=None):
             # Plain tuples, not model instances: a province is thousands of rows.
             keys = (*section.label_keys, *(c.key for c in section.entered))
             fields = (*(LABEL_FIELDS[k] for k in section.label_keys), *(c.key for c in section.entered))
-            rows = _section_rows(form, section, **where).order_by("report", "position")
-            for unit_id, *values in rows.values_list("report__unit_id", *fields):
-                unit_data[unit_id][section.key].append(dict(zip(keys, values)))
+            if "rows" in parts:
+                rows = _section_rows(form, section, **where).order_by("report", "position")
+                for unit_id, *values in rows.values_list("report__unit_id", *fields):
+                    unit_data[unit_id][section.key].append(dict(zip(keys, values)))
             for (unit_id,), sums in _sums_by(form, section, ["report__unit"], **where):
                 unit_sums[unit_id][section.key] = sums
             label_keys = section.label_keys
             summed_by_label[section.key] = [
                 {**dict(zip(label_keys, labels)), **sums}
                 for labels, sums in _sums_by(form, section, [LABEL_FIELDS[k] for k in label_keys], **where)
-            ]
+            ] if "linh_vuc" in parts else []
             totals[section.key] = _total(form, section, **where)
         completed = {unit_id: complete_form(code, data) for unit_id, data in unit_data.items()}
         subtotals = {unit_id: complete_totals(code, sums) for unit_id, sums in unit_sums.items()}
@@ -174,15 +184,18 @@ def consolidate(period, include_submitted=False, codes=None):
             for section in form.sections
         }
     form, section = FORMS["II.06a"], FORMS["II.06a"].section("rows")
-    unit_sums = {unit_id: sums for (unit_id,), sums in _sums_by(form, section, ["report__unit"], **where)}
+    unit_rates = []
+    if codes is None or "II.06a" in codes:
+        unit_sums = {unit_id: sums for (unit_id,), sums in _sums_by(form, section, ["report__unit"], **where)}
+        unit_rates = [(r.unit, rates_06a(complete_totals("II.06a", {"rows": unit_sums.get(r.unit_id, {})})["rows"]))
+                      for r in reports]
     return Consolidation(
         period=period,
         include_submitted=include_submitted,
         reports=reports,
         forms=forms,
         rates_06a=rates_06a(complete_totals("II.06a", {"rows": _total(form, section, **where)})["rows"]),
-        unit_rates_06a=[(r.unit, rates_06a(complete_totals("II.06a", {"rows": unit_sums.get(r.unit_id, {})})["rows"]))
-                        for r in reports],
+        unit_rates_06a=unit_rates,
     )
 
 

@@ -75,7 +75,8 @@ def _row_html(table, row, editable):
     row_name = row.label or (f"Dòng {row.number}" if row.number else "Dòng mới")
     line = f"dòng {row.number}" if row.number else "dòng mới"
     label_name = f"{escape(row_name)}, "
-    out = [f'<tr data-row>\n  <td class="stt text-center" data-stt>{escape(row.number)}</td>\n  <td class="row-label">']
+    unit = f' data-unit="{escape(row.labels["unit"])}"' if row.labels.get("unit") else ""  # a line per unit
+    out = [f'<tr data-row{unit}>\n  <td class="stt text-center" data-stt>{escape(row.number)}</td>\n  <td class="row-label">']
     if section.fixed_caps:
         out.append(escape(row.label))
         if editable:
@@ -151,8 +152,8 @@ def _row_html(table, row, editable):
                 f"{notes}</td>")
         else:
             out.append(
-                f'<td class="{"table-warning" if cell.warning else ""}{" changed" if cell.changed else ""}" '
-                f'data-col="{cell.key}"{changed}><div class="text-end">{escape(cell.printed)}</div>{notes}</td>')
+                f'<td class="text-end{" table-warning" if cell.warning else ""}{" changed" if cell.changed else ""}" '
+                f'data-col="{cell.key}"{changed}>{escape(cell.printed)}{notes}</td>')
     if editable:
         remove = ('<button type="button" class="btn btn-sm btn-outline-danger" data-remove-row title="Xóa dòng này" '
                   f'aria-label="Xóa {line}">×</button>') if not section.fixed_caps else ""

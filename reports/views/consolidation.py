@@ -40,11 +40,12 @@ def consolidation_latest(request):
 
 
 # The ways of reading a biểu of the province (?xem=…): one line per unit by default (300 units make
-# thousands of rows), each unit's rows, or each lĩnh vực summed across units.
+# thousands of rows), each unit's rows, or each lĩnh vực summed across units; with what each reads
+# beside the units' subtotals and the TỔNG CỘNG (consolidation.PARTS).
 VIEWS = {
-    "tom-tat": ("Mỗi đơn vị một dòng", build_unit_summary_tables),
-    "don-vi": ("Chi tiết từng đơn vị", build_consolidated_tables),
-    "linh-vuc": ("Theo lĩnh vực", build_linh_vuc_tables),
+    "tom-tat": ("Mỗi đơn vị một dòng", build_unit_summary_tables, ()),
+    "don-vi": ("Chi tiết từng đơn vị", build_consolidated_tables, ("rows",)),
+    "linh-vuc": ("Theo lĩnh vực", build_linh_vuc_tables, ("linh_vuc",)),
 }
 
 
@@ -54,10 +55,10 @@ def consolidation_page(request, period_code):
     include_submitted = _include_submitted(request)
     # One biểu and one view at a time: a province of 300 units is tens of thousands of rows.
     code = request.GET.get("bieu") if request.GET.get("bieu") in FORMS else next(iter(FORMS))
-    consolidated = consolidate(period, include_submitted=include_submitted, codes={code})
     view = request.GET.get("xem") if request.GET.get("xem") in VIEWS else "tom-tat"
+    _label, build, parts = VIEWS[view]
+    consolidated = consolidate(period, include_submitted=include_submitted, codes={code}, parts=parts)
     by_linh_vuc = view == "linh-vuc"
-    build = VIEWS[view][1]
     context = {
         "period": period,
         "periods": ReportingPeriod.objects.order_by("-end", "kind"),
@@ -67,7 +68,7 @@ def consolidation_page(request, period_code):
         "form": {"spec": FORMS[code], "tables": build(code, consolidated)},
         "by_linh_vuc": by_linh_vuc,
         "view": view,
-        "views": [(key, label) for key, (label, _) in VIEWS.items()],
+        "views": [(key, label) for key, (label, _build, _parts) in VIEWS.items()],
     }
     return render(request, "reports/consolidation.html", context)
 

@@ -256,11 +256,16 @@ def test_rates_06a_of_the_province_and_each_unit(two_approved, period, client, r
         ("SKHDT", {"online": 94.9, "on_time": 100.0}), ("STC", {"online": 100.0, "on_time": 90.0})]
 
     client.force_login(reviewer)
-    body = text(client.get(reverse("consolidation", args=[period.code])))
+    body = text(client.get(reverse("consolidation", args=[period.code]), {"bieu": "II.06a"}))
     assert '<strong data-rate="province-online">97,45%</strong>' in body
     assert '<strong data-rate="province-on-time">93,33%</strong>' in body
     assert '<td class="text-end" data-rate="online">94,90%</td>' in body
     assert '<td class="text-end" data-rate="on-time">90,00%</td>' in body
+    # Another biểu: the province's two rates, and the way to each unit's (a table of 300 units on
+    # every biểu was most of its page).
+    body = text(client.get(reverse("consolidation", args=[period.code]), {"bieu": "II.08"}))
+    assert '<strong data-rate="province-online">97,45%</strong>' in body
+    assert 'data-rate="online"' not in body and 'xem <a href="?bieu=II.06a&xem=tom-tat">Biểu II.06a</a>' in body
 
 
 def test_page_shows_unit_blocks_subtotals_and_total(two_approved, period, client, reviewer):

@@ -192,7 +192,7 @@ def test_resubmitted_report_highlights_changed_cells(client, reviewer, officer_s
     body = text(client.get(reverse("report", args=["2023-Q3", "STC"])))
     assert "thay đổi so với lần gửi lúc" in body
     assert "Biểu II.06a, dòng “Quản lý công sản”, cột (5): <del>41</del> → <strong>40</strong>" in body
-    cell = re.search(r'<td class="[^"]*changed"[^>]*title="Lần gửi trước: 41"[^>]*>\s*<div class="text-end">40<', body)
+    cell = re.search(r'<td class="text-end[^"]*changed"[^>]*title="Lần gửi trước: 41"[^>]*>40<', body)
     assert cell, "the changed cell is highlighted with its previous value"
     assert body.count("data-changed") == 4  # (5), (3), (9), (7) of Quản lý công sản
 
