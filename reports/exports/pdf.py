@@ -286,7 +286,8 @@ class _Grid(Flowable):
             if end == self.start or not getattr(getattr(self, "_frame", None), "_atTop", False):
                 return []  # on the next page; or, on an empty page, as much as fits
             cut = end
-        return [section.table(self.start, cut, self.with_title), _Grid(section, cut, title=False)]
+        piece = section.table(self.start, cut, self.with_title)
+        return [piece, _Grid(section, cut, title=False)] if cut < len(section.body) else [piece]
 
     def draw(self):
         table = self.section.table(self.start, len(self.section.body), self.with_title)
