@@ -1,6 +1,6 @@
 """The province's exports for 30, 100 and 300 units (and 1000 with BENCH_UNITS): seconds and peak
-memory, each export in a process of its own. The peak is the largest resident set of the process
-and of the PDF parts it lays out (several at once: PDF_PROCESSES), as the kernel reports it."""
+memory, each export in a process of its own. The peak is the largest resident set of the process,
+as the kernel reports it."""
 import os
 import subprocess
 import sys
@@ -28,8 +28,6 @@ def measure(database_url, period_code, fmt):
 
 
 def run():
-    from django.conf import settings
-
     database_url = os.environ["DATABASE_URL"]
     rows, seconds_at = [], {}
     for units in SIZES:
@@ -45,7 +43,6 @@ def run():
             rows.append((units, fmt, f"{seconds:.2f}", f"{peak:.0f}", "; ".join(verdict)))
     if (s300 := seconds_at.get(("xlsx", 300))) and (s1000 := seconds_at.get(("xlsx", 1000))):
         rows.append(("1000/300", "xlsx", f"× {s1000 / s300:.2f}", "", f"≤ × 3,5: {'đạt' if s1000 / s300 <= 3.5 else 'CHƯA ĐẠT'}"))
-    print_table(f"Xuất báo cáo tổng hợp (mỗi lần một tiến trình; PDF: {settings.PDF_PROCESSES} tiến trình song song, "
-                f"{settings.PDF_PART_ROWS} dòng mỗi phần)", ["đơn vị", "định dạng", "giây", "bộ nhớ đỉnh MB", "mục tiêu"],
+    print_table("Xuất báo cáo tổng hợp (mỗi lần một tiến trình)", ["đơn vị", "định dạng", "giây", "bộ nhớ đỉnh MB", "mục tiêu"],
                 rows)
     return rows

@@ -116,6 +116,22 @@ def _header_rows(form_code, section_key):
     return tuple(tuple(row) for row in rows)
 
 
+def header_placements(header):
+    """(row, column, rowspan, colspan, text) of each cell of `header` (header_rows), as an HTML table
+    places them: the Word and PDF exports draw their grids from it."""
+    taken = set()
+    placed = []
+    for r, header_row in enumerate(header):
+        c = 0
+        for cell in header_row:
+            while (r, c) in taken:
+                c += 1
+            placed.append((r, c, cell.rowspan, cell.colspan, cell.text))
+            taken.update((r + i, c + j) for i in range(cell.rowspan) for j in range(cell.colspan))
+            c += cell.colspan
+    return placed
+
+
 def _ordered_08(rows):
     """II.08 prints rows grouped by nhóm, then cấp, each group under its heading."""
     cap_order = list(CAP_LABELS)

@@ -179,9 +179,6 @@ if TASKS_BACKEND == "rq":
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT") or BASE_DIR / "media")
 # A job pending or running for longer than this is taken for dead (its worker killed): "Thử lại".
 EXPORT_STALE_SECONDS = int(os.environ.get("EXPORT_STALE_SECONDS", "900"))
-# A long PDF (the province's) is laid out in parts of this many table rows, this many at once.
-PDF_PART_ROWS = int(os.environ.get("PDF_PART_ROWS", "400"))
-PDF_PROCESSES = int(os.environ.get("PDF_PROCESSES", str(os.cpu_count() or 1)))
 # An approved report's three files are made right away, so that the reviewer's download is instant.
 EXPORT_ON_APPROVAL = env_bool("EXPORT_ON_APPROVAL", True)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "tthc@localhost")

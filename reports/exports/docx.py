@@ -14,7 +14,7 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
 from ..narrative import HEADINGS
-from ..tables import numeric_widths
+from ..tables import header_placements, numeric_widths
 from .document import printed_value
 
 FONT = "Times New Roman"
@@ -306,21 +306,6 @@ def _form(doc, document, form, section):
         _section_table(doc, table_model, width)
 
 
-def _placements(header):
-    """(row, column, rowspan, colspan, text) of each header cell, as an HTML table places them."""
-    taken = set()
-    placed = []
-    for r, header_row in enumerate(header):
-        c = 0
-        for cell in header_row:
-            while (r, c) in taken:
-                c += 1
-            placed.append((r, c, cell.rowspan, cell.colspan, cell.text))
-            taken.update((r + i, c + j) for i in range(cell.rowspan) for j in range(cell.colspan))
-            c += cell.colspan
-    return placed
-
-
 def _section_table(doc, model, width):
     n_cols = model.width
     widths = [STT_WIDTH, LABEL_WIDTH] + [int(w) for w in numeric_widths(model.section, width - STT_WIDTH - LABEL_WIDTH)]
@@ -329,7 +314,7 @@ def _section_table(doc, model, width):
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     _widths(table, widths)
-    for r, c, rowspan, colspan, text in _placements(model.header):
+    for r, c, rowspan, colspan, text in header_placements(model.header):
         cell = table.cell(r, c)
         if rowspan > 1 or colspan > 1:
             cell = cell.merge(table.cell(r + rowspan - 1, c + colspan - 1))

@@ -1,9 +1,11 @@
 """The PDF export as a reader sees it, read back with poppler (pdftotext, pdffonts, pdfinfo): the
 Vietnamese text intact, every font embedded, portrait pages for the report and landscape pages for
 the biểu, page numbers from page 2, stored text printed as text."""
+import copy
 import re
 import shutil
 import subprocess
+import unicodedata
 
 import pytest
 
@@ -12,7 +14,7 @@ from reports.consolidation import consolidate
 from reports.exports import pdf as pdf_export
 from reports.exports import render
 from reports.exports.document import province_document, unit_document
-from tests.conftest import save_report
+from tests.conftest import GOOD_FORMS, make_unit, make_user, save_report
 
 POPPLER = ("pdftotext", "pdffonts", "pdfinfo")
 pytestmark = pytest.mark.skipif(
@@ -24,6 +26,7 @@ OFFICER_TEXT = {
     "I.1": "Trong kỳ, Sở đã tham gia ý kiến đối với 03 dự thảo văn bản.",
     "I.12": 'Hồ sơ "mẫu" <script>alert(1)</script> & <b>in đậm</b>',
 }
+MARKUP_LABEL = '<b>Sở</b> & "Ngành" <i>'  # a row's label: stored text, printed as it is
 GIA = {"linh_vuc": "Quản lý giá", "c4": 2000, "c5": 298, "c6": 0, "c8": 1000, "c9": 1298, "c10": 0, "c12": 0, "c13": 0}
 
 
@@ -34,6 +37,12 @@ def run(*args):
 def pages_text(path):
     """The text of each page (pdftotext -layout), whitespace collapsed."""
     return [" ".join(page.split()) for page in run("pdftotext", "-layout", str(path), "-").split("\f")[:-1]]
+
+
+def pages_lines(path):
+    """The lines of each page (pdftotext -layout), each as its words."""
+    return [[line.split() for line in page.splitlines() if line.strip()]
+            for page in run("pdftotext", "-layout", str(path), "-").split("\f")[:-1]]
 
 
 def page_sizes(path):
@@ -50,6 +59,7 @@ def fonts(path):
 @pytest.fixture
 def report(stc, period, officer_stc, good_forms):
     good_forms["II.06a"]["rows"].append(GIA)
+    good_forms["II.03b"]["trung_uong"][0]["ten"] = MARKUP_LABEL
     return save_report(stc, period, good_forms, actor=officer_stc, narrative=OFFICER_TEXT)
 
 
@@ -103,12 +113,18 @@ def test_report_pages_portrait_form_pages_landscape_numbered_from_page_2(unit_pd
         assert text.startswith(f"{number} "), text[:40]
 
 
-def test_stored_text_is_escaped(report, unit_pdf):
-    html = pdf_export.render_html(unit_document(report))
-    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html and "<script>" not in html
-    assert "&lt;b&gt;in đậm&lt;/b&gt;" in html
+def test_stored_text_is_printed_as_text(unit_pdf):
     text = " ".join(pages_text(unit_pdf))
-    assert 'Hồ sơ "mẫu" <script>alert(1)</script> & <b>in đậm</b>' in text
+    assert 'Hồ sơ "mẫu" <script>alert(1)</script> & <b>in đậm</b>' in text  # in the narrative
+    assert f"1 {MARKUP_LABEL} 1 0" in text  # in a row of a biểu
+
+
+def test_decomposed_vietnamese_prints_as_the_letters_it_spells(stc, period, officer_stc, good_forms, tmp_path):
+    """Text pasted in decomposed form (e, ◌̣, ◌̂) prints as ệ, its marks in place."""
+    good_forms["II.03b"]["trung_uong"][0]["ten"] = unicodedata.normalize("NFD", "Bộ Tư pháp, Sở Nội vụ")
+    path = tmp_path / "nfd.pdf"
+    path.write_bytes(pdf_export.render(unit_document(save_report(stc, period, good_forms, actor=officer_stc))))
+    assert "1 Bộ Tư pháp, Sở Nội vụ 1 0" in " ".join(pages_text(path))
 
 
 def test_province_pdf_has_a_block_per_unit(stc, skhdt, period, officer_stc, officer_skhdt, reviewer, good_forms, tmp_path):
@@ -129,51 +145,68 @@ def test_province_pdf_has_a_block_per_unit(stc, skhdt, period, officer_stc, offi
     assert [s for s in page_sizes(path)].count(LANDSCAPE) >= 4
 
 
-def test_a_long_pdf_is_laid_out_in_parts_and_reads_as_one(stc, skhdt, period, officer_stc, officer_skhdt, reviewer,
-                                                          good_forms, tmp_path, settings):
-    """Parts of a few rows, laid out by processes of their own (pdf_worker), joined: the pages are
-    numbered over the whole document, no unit's block is cut, a biểu going on says so."""
-    for unit, officer in ((stc, officer_stc), (skhdt, officer_skhdt)):
-        report = save_report(unit, period, good_forms, actor=officer)
+def approved_units(period, reviewer, count):
+    """`count` units, unit n with n % 5 + 1 rows in II.06a (blocks of every length, so that the
+    pages of the province's biểu end at every place of a block), their reports approved."""
+    for n in range(count):
+        names = [f"Lĩnh vực {k + 1} của sở {n + 1}" for k in range(n % 5 + 1)]
+        unit = make_unit(f"SO{n:02d}", f"Sở thử nghiệm số {n + 1}", names)
+        officer = make_user(f"so{n:02d}", units=[unit])
+        forms = copy.deepcopy(GOOD_FORMS)
+        forms["II.06a"]["rows"] = [{**forms["II.06a"]["rows"][0], "linh_vuc": name} for name in names]
+        report = save_report(unit, period, forms, actor=officer)
         services.report_submit(report=report, actor=officer)
         services.report_approve(report=report, actor=reviewer)
-    document = province_document(consolidate(period))
-    whole = tmp_path / "whole.pdf"
-    whole.write_bytes(render(document, "pdf"))
-    settings.PDF_PART_ROWS, settings.PDF_PROCESSES = 4, 2
-    assert len(pdf_export._parts(document, 4)) > 4
-    parted = tmp_path / "parted.pdf"
-    parted.write_bytes(render(document, "pdf"))
-    texts, sizes = pages_text(parted), page_sizes(parted)
+
+
+def test_a_long_province_pdf_repeats_the_column_headers_and_keeps_each_unit_s_heading_with_its_rows(
+        period, reviewer, tmp_path):
+    approved_units(period, reviewer, 24)
+    path = tmp_path / "tong_hop.pdf"
+    path.write_bytes(render(province_document(consolidate(period)), "pdf"))
+    texts, sizes = pages_text(path), page_sizes(path)
+    lines = pages_lines(path)
+    form_pages = [i for i, text in enumerate(texts) if "Đơn vị nhận báo cáo:" in text]
+    continued = [i for i in range(form_pages[0], len(texts)) if i not in form_pages]
+    assert len(continued) >= 6, "the biểu run over several pages"
     assert not texts[0].startswith("1 ")
     for number, text in enumerate(texts[1:], 2):
         assert text.startswith(f"{number} "), text[:40]
     assert sizes[0] == PORTRAIT and sizes[-1] == LANDSCAPE
-    assert "(tiếp theo)" in " ".join(texts)
-    for part in pdf_export._parts(document, 4)[1:]:  # a part holds whole unit blocks
-        for form in part["forms"]:
-            for table in form["tables"]:
-                rows = table["rows"]
-                assert rows[0].get("unit") and rows[-1]["kind"] in ("subtotal", "total"), [r["kind"] for r in rows]
-    whole_text = " ".join(pages_text(whole))
-    for figure in ("TỔNG CỘNG 840", "Cộng 420"):
-        assert figure in whole_text and figure in " ".join(texts)
-    assert all(emb == "yes" for _name, emb in fonts(parted))
+    for i in continued:
+        # the table goes on under its column headers and its column-number row
+        head, numbers, _rows = texts[i].partition("(1) (2)")
+        assert numbers and "STT" in head and ("Lĩnh vực" in head or "Tên cơ quan" in head), texts[i][:300]
+        numbers_at = next(n for n, line in enumerate(lines[i]) if line[:2] == ["(1)", "(2)"])
+        first_row = next(line for line in lines[i][numbers_at + 1:] if not line[0].startswith("("))
+        assert first_row[0] != "TỔNG", f"page {i + 1} starts with TỔNG CỘNG"
+    for i in range(form_pages[0], len(texts)):
+        last = " ".join(lines[i][-1])
+        # a unit's heading, and II.08's group and level headings, stay with the row under them
+        assert not re.match(r"(\d+\. Sở thử nghiệm|[AB]\. DVCTT|I+\. CẤP)", last), f"page {i + 1} ends with {last!r}"
+    text = " ".join(texts)
+    assert "24. Sở thử nghiệm số 24" in text and "Lĩnh vực 5 của sở 5" in text
+    assert all(emb == "yes" for _name, emb in fonts(path))
 
 
-def test_the_part_processes_lay_out_many_parts_each_in_order(tmp_path):
-    """Two processes, five parts: every part comes back, in the order asked, each a PDF of its own."""
-    parts = [f"<p>Phần số {n}</p>" for n in range(1, 6)]
-    pieces = pdf_export._write_apart(parts, 2)
-    for n, piece in enumerate(pieces, 1):
-        path = tmp_path / f"{n}.pdf"
-        path.write_bytes(piece)
-        assert pages_text(path) == [f"Phần số {n}"]
+def test_tong_cong_is_never_alone_at_the_top_of_a_page(period, tmp_path):
+    """A unit with just as many II.06a rows as fill the biểu's first page: the last of them goes
+    over to the next page with TỔNG CỘNG, which is never printed alone under the column headers."""
+    def ii06a_pages(count):
+        names = [f"Lĩnh vực thử số {k + 1}" for k in range(count)]
+        unit = make_unit(f"T{count}", "Sở thử nghiệm", names)
+        forms = copy.deepcopy(GOOD_FORMS)
+        forms["II.06a"]["rows"] = [{**forms["II.06a"]["rows"][0], "linh_vuc": name} for name in names]
+        path = tmp_path / f"{count}.pdf"
+        report = save_report(unit, period, forms, actor=make_user(f"t{count}", units=[unit]))
+        path.write_bytes(pdf_export.render(unit_document(report)))
+        pages = pages_lines(path)
+        first = next(i for i, page in enumerate(pages) if ["Biểu", "số", "II.06a/VPCP/KSTT"] in [p[:3] for p in page])
+        return [[line for line in page if line[0].isdigit() and line[1:3] == ["Lĩnh", "vực"] or line[0] == "TỔNG"]
+                for page in pages[first:first + 2]]
 
+    fit = len(ii06a_pages(60)[0])  # the rows that fill the first page
+    first, second = ii06a_pages(fit)
+    assert len(first) == fit - 1
+    assert [line[0] for line in second] == [str(fit), "TỔNG"]
 
-def test_a_part_process_that_dies_fails_the_export(monkeypatch):
-    """A part process that ends without answering (killed, out of memory) stops the export with an
-    error, never a PDF with pages missing."""
-    monkeypatch.setattr(pdf_export.sys, "executable", shutil.which("false"))
-    with pytest.raises((RuntimeError, BrokenPipeError)):
-        pdf_export._write_apart(["<p>một</p>", "<p>hai</p>", "<p>ba</p>"], 2)
