@@ -59,18 +59,20 @@ def unit_for(user, unit_code, not_found="Không tìm thấy đơn vị."):
 
 
 def report_for(user, period_code, unit_code):
-    """(unit, period, report or None) that `user` may see, else Http404."""
-    unit = unit_for(user, unit_code, "Không tìm thấy báo cáo.")
-    # The report brings its period: one query for both when the report exists.
-    report = (Report.objects.select_related("period", "updated_by")
-              .filter(unit=unit, period__code=period_code).order_by().first())
+    """(unit, period, report or None) that `user` may see, else Http404. A report that exists
+    comes with its unit and period in one query."""
+    reports = Report.objects.select_related("unit", "period", "updated_by").filter(
+        unit__code=unit_code, period__code=period_code)
+    if not sees_all_units(user):
+        reports = reports.filter(unit__in=visible_units(user))
+    report = reports.order_by().first()
     if report is not None:
-        report.unit = unit
-        return unit, report.period, report
+        if user.is_authenticated and user.is_officer:
+            report.unit._officer_pk = user.pk  # found among the officer's own units (see unit_for)
+        return report.unit, report.period, report
+    unit = unit_for(user, unit_code, "Không tìm thấy báo cáo.")
     period = ReportingPeriod.objects.filter(code=period_code).first()
-    if period is None:
-        raise Http404("Không tìm thấy báo cáo.")
-    if not period.is_open:
+    if period is None or not period.is_open:
         raise Http404("Không tìm thấy báo cáo.")
     if not unit.exists_in(period):
         raise Http404(f"{unit.name} không hoạt động trong {period.label.lower()}: không có báo cáo của kỳ này.")

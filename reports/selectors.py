@@ -1,5 +1,5 @@
 """Named reads. Each loads what a page or a rule needs in a fixed number of queries."""
-from django.db.models import Max, Min, Q, Sum
+from django.db.models import Case, Count, F, JSONField, Max, Min, Q, Sum, When, Window
 
 from units.models import LinhVuc, Succession
 
@@ -49,14 +49,30 @@ def _forms_as_data(forms):
     return data
 
 
-def report_forms(report):
+def report_forms(report, revisions=None):
     """The figures of a saved report as plain data (entered columns only): from its latest
     revision in one query (latest_forms), or from the row tables for a report written without
-    revisions."""
+    revisions. `revisions`, the report's recent_revisions when the caller has them: the newest
+    brings the figures, without a query of its own."""
     if report is None or report.pk is None:
         return empty_forms()
-    forms = latest_forms(report)
+    if revisions is None:
+        forms = latest_forms(report)
+    else:
+        forms = revisions[0].forms if revisions else None
     return _forms_as_data(forms) if forms is not None else rows_forms(report)
+
+
+def recent_revisions(report, limit):
+    """The report's `limit` latest saves, newest first, each knowing how many there are in all
+    (`of`); the newest also brings the figures it saved (`forms`, as latest_forms). One query:
+    what the report page lists and what it shows."""
+    return list(
+        report.revisions.select_related("actor").defer("document").order_by("-version")
+        .annotate(of=Window(Count("pk")), newest=Window(Max("version")))
+        .annotate(forms=Case(When(version=F("newest"), then=F("document__forms")), output_field=JSONField()))
+        [:limit]
+    )
 
 
 def rows_forms(report):
@@ -130,7 +146,8 @@ def previous_context(unit, period):
 def catalogue_names(unit):
     """The lĩnh vực offered to the unit's officers: its catalogue's entries in use, in order (not
     the proposed ones, which wait for the admin, nor the retired ones)."""
-    return list(LinhVuc.objects.filter(unit=unit, state=LinhVuc.State.ACTIVE).values_list("name", flat=True))
+    return list(LinhVuc.objects.filter(unit=unit, state=LinhVuc.State.ACTIVE).order_by("order", "name")
+                .values_list("name", flat=True))
 
 
 def initial_forms(unit, period):

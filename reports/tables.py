@@ -194,12 +194,13 @@ def build_tables(form_code, raw_form, data_form, issues=(), changes=None, period
         for i, full in enumerate(completed[section.key]):
             raw = raw_rows[i] if i < len(raw_rows) and isinstance(raw_rows[i], dict) else full
             labels = {key: raw.get(key, full.get(key)) for key in section.label_keys}
+            identity = tuple(full.get(k) for k in section.label_keys)
             cells = []
             for column in section.columns:
-                found = by_cell.get((section.key, i + 1, column.key), [])
+                found = by_cell.get((section.key, i + 1, column.key))
                 value = full.get(column.key) if column.computed else raw.get(column.key, 0)
-                cell = Cell(column, value, *_texts(found))
-                change_key = (form_code, section.key, tuple(full.get(k) for k in section.label_keys), column.key)
+                cell = Cell(column, value, *_texts(found)) if found else Cell(column, value)
+                change_key = (form_code, section.key, identity, column.key)
                 if change_key in changes:
                     cell.changed, cell.previous = True, changes[change_key]
                 cells.append(cell)

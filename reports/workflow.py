@@ -12,6 +12,12 @@ TRANSITIONS = {
 EDITABLE = {S.DRAFT, S.RETURNED}
 
 
+def has_history(report):
+    """Whether the report has transitions to show: none while it is a draft, since no transition
+    leads back to Nháp (a report that was sent once is Trả lại, never Nháp again)."""
+    return report.status != S.DRAFT
+
+
 class WorkflowError(Exception):
     """A state change the report's status or period does not allow; the message says why."""
 

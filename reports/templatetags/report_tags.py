@@ -1,4 +1,5 @@
 import re
+from functools import cache
 from html import escape as html_escape
 
 from django import template
@@ -43,6 +44,30 @@ def vn_value(value):
     if isinstance(value, int):
         return fmt_int(value)
     return value
+
+
+@register.simple_tag
+def form_heading(spec, period=None, year=None, note="", reporter=""):
+    """The heading of a biểu as the official form prints it above the table, on every page that
+    shows one (the report, the consolidation, the annual view): `period` the reporting period (or
+    anything with a label and a window_text), else `year`; `note` a word on what the table holds;
+    `reporter` the unit that reports, printed with the unit of measure on a line of its own.
+    In Python, as the rows: an included template for each biểu cost a tenth of the report page."""
+    if period:
+        label, window = (period.get(key, "") if isinstance(period, dict) else getattr(period, key)
+                         for key in ("label", "window_text"))
+        when = f"Kỳ báo cáo: {label} {window}".rstrip()
+    else:
+        when = f"Năm {year}"
+    line = escape(when) + (f" · {escape(note)}" if note else "")
+    measure = f"Đơn vị tính: {escape(spec.unit_of_measure)}"
+    if reporter:
+        under = f'\n  <div class="small">Đơn vị báo cáo: {escape(reporter)} · {measure}</div>'
+    else:
+        line, under = f"{line} · {measure}", ""
+    return mark_safe(
+        f'<div class="form-heading text-center mb-2">\n  <div class="small">Biểu số {escape(spec.number)}</div>\n'
+        f'  <h2 class="h6 fw-bold mb-1">{escape(spec.title)}</h2>\n  <div class="small">{line}</div>{under}\n</div>')
 
 
 @register.simple_tag
@@ -186,27 +211,36 @@ def _summary_row_html(row):
     return f'<tr class="{row.kind}-row" data-kind="{row.kind}"{unit}><td></td><td>{escape(row.label)}</td>{cells}</tr>'
 
 
+@cache
+def _head_html(header, numbers, editable):
+    """A table's <thead> and the opening <tbody>: the same for every table of a section, made once
+    (`header`: its rows of (text, colspan, rowspan))."""
+    out = ['<thead class="table-light">']
+    for n, row in enumerate(header):
+        cells = "".join(f'<th colspan="{colspan}" rowspan="{rowspan}">{escape(text)}</th>' for text, colspan, rowspan in row)
+        spare = f'<th class="row-tools" rowspan="{len(header)}"></th>' if editable and n == 0 else ""
+        out.append(f"<tr>{cells}{spare}</tr>")
+    extra = '<th class="row-tools"></th>' if editable else ""
+    numbers = "".join(f"<th>{escape(number)}</th>" for number in numbers)
+    out.append(f'<tr class="col-numbers">{numbers}{extra}</tr></thead><tbody>')
+    return "".join(out)
+
+
 @register.simple_tag
 def report_table(table, editable=False):
     """A section of a biểu as every page shows it (the report, the consolidation, the annual view):
     grouped headers, the column-number row, the rows, TỔNG CỘNG; on the report page being filled
     (editable) also the column of "×" buttons, the button and the empty row that "Thêm dòng" copies.
     Cells of a level that no longer exists in the report's period (tables.build_tables) are greyed."""
-    extra = '<th class="row-tools"></th>' if editable else ""
     width = table.width + (1 if editable else 0)
     out = []
     if table.section.title:
         out.append(f'<h3 class="h6 mt-3">{escape(table.section.title)}</h3>')
     out.append('<div class="table-responsive">'
                '<table class="table table-bordered table-sm form-table align-middle" '
-               f'data-form="{table.form.code}" data-section="{table.section.key}" data-view="{table.view}">'
-               '<thead class="table-light">')
-    for n, header in enumerate(table.header):
-        cells = "".join(f'<th colspan="{c.colspan}" rowspan="{c.rowspan}">{escape(c.text)}</th>' for c in header)
-        spare = f'<th class="row-tools" rowspan="{len(table.header)}"></th>' if editable and n == 0 else ""
-        out.append(f"<tr>{cells}{spare}</tr>")
-    numbers = "".join(f"<th>{escape(number)}</th>" for number in table.numbers)
-    out.append(f'<tr class="col-numbers">{numbers}{extra}</tr></thead><tbody>')
+               f'data-form="{table.form.code}" data-section="{table.section.key}" data-view="{table.view}">')
+    out.append(_head_html(tuple(tuple((c.text, c.colspan, c.rowspan) for c in row) for row in table.header),
+                          tuple(table.numbers), editable))
     for row in table.rows:
         # The text in its own box, so that it can stay in view while the table scrolls sideways.
         out += [f'<tr class="heading-{kind}"><td colspan="{width}"><span class="heading-text">'

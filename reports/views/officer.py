@@ -4,7 +4,7 @@ import json
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Max, Window
+from django.db.models import Max
 from django.http import Http404, HttpResponse, HttpResponseNotAllowed, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -32,7 +32,7 @@ from ..webforms import (
     meta_from_post,
     narrative_from_post,
 )
-from ..workflow import S, WorkflowError, is_allowed
+from ..workflow import S, WorkflowError, has_history, is_allowed
 from .downloads import export_response
 
 RECENT_REVISIONS = 10  # the saves listed on the report page
@@ -91,6 +91,9 @@ def _page(request, unit, period, report, *, typed=None, version=None, status=200
     "explanations"}); without it an editable report shows its working copy when it has one (a save
     with errors, an autosave), else the saved figures."""
     editable = can_edit(request.user, unit, report)
+    # The latest saves only (a report saved hundreds of times must not make its page slow); the
+    # newest brings the figures.
+    revisions = selectors.recent_revisions(report, RECENT_REVISIONS) if report else []
     if typed is None and editable and report is not None and report.working_copy is not None:
         typed = report.working_copy
     if typed is not None:
@@ -99,7 +102,7 @@ def _page(request, unit, period, report, *, typed=None, version=None, status=200
         narrative_texts, explanations = typed["narrative"], typed["explanations"]
         meta = typed.get("meta") or {}
     else:
-        data = selectors.report_forms(report) if report else selectors.initial_forms(unit, period)
+        data = selectors.report_forms(report, revisions) if report else selectors.initial_forms(unit, period)
         judgement = services.judge(unit=unit, period=period, raw_forms=data)
         if report is None:
             judgement.warnings = []  # nothing typed yet: no reason to warn about a blank form
@@ -115,13 +118,10 @@ def _page(request, unit, period, report, *, typed=None, version=None, status=200
             seen.add(warning.explanation_key)
             warnings.append({"issue": warning, "name": explanation_name(warning),
                              "text": explained.get(warning.explanation_key, "")})
-    transitions = list(report.transitions.select_related("actor")) if report else []
+    transitions = list(report.transitions.select_related("actor")) if report and has_history(report) else []
     base, changes = _changes_since_last_submission(report, transitions)
     changed = changed_cells(changes)
     first_error_form = next((i.form for i in judgement.errors if i.form), None)
-    # The latest saves only: a report saved hundreds of times must not make its page slow.
-    revisions = list(report.revisions.select_related("actor").defer("document").order_by("-version")
-                     .annotate(of=Window(Count("pk")))[:RECENT_REVISIONS]) if report else []
     generated = narrative.generated(judgement.data) if judgement.ok else {}
     context = {
         "unit": unit,

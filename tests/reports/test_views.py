@@ -281,4 +281,4 @@ def test_the_report_page_asks_the_same_few_queries_however_many_rows_and_saves(
         save_report(stc, period, good_forms, actor=officer_stc)
     many, body = queries()
     assert 'value="Lĩnh vực thêm 39"' in body and "và 3 lần lưu trước đó." in body
-    assert many == few <= 11
+    assert many == few <= 8
