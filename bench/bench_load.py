@@ -37,6 +37,9 @@ CONSOLIDATION_UNITS = int(os.environ.get("BENCH_CONSOLIDATION_UNITS", "300"))
 # Not 2023-Q2: the quarter before the officers' 2023-Q3 would become their previous report, and its
 # carry-over would change their pages (II.06a (6) warnings).
 CONSOLIDATION_PERIOD = "2023-Q1"
+# The officers' quarter: its previous one (2023-Q2) stays empty, so that no carry-over warning
+# changes their pages; no other benchmark fills either.
+OFFICERS_PERIOD = "2023-Q3"
 WORKERS = os.environ.get("BENCH_WORKERS", "3")
 SCRIPT = Path(__file__).with_name("load.lua")
 REQUEST_TIMEOUT = 30
@@ -256,7 +259,7 @@ def run():
     from units.models import User
 
     _check_wrk()
-    period = populate(OFFICERS)
+    period = populate(OFFICERS, OFFICERS_PERIOD)
     consolidation_period = populate(CONSOLIDATION_UNITS, period_code=CONSOLIDATION_PERIOD)
     password = make_password("bench")
     User.objects.filter(username__startswith="bench").update(password=password)

@@ -60,11 +60,13 @@ def setup_django(database_url=None):
     return database_url
 
 
-def populate(n_units, rows=5, period_code="2023-Q3"):
+def populate(n_units, period_code, rows=5):
     """n_units departments (BENCH000 …), each with `rows` lĩnh vực and an approved report for the
     period, written straight into the tables (the services' own cost is measured elsewhere), with
     the revision every save writes beside its rows (the report page reads its figures there). Units
-    made by an earlier call for another period get their report of this one too. Returns the period."""
+    made by an earlier call for another period get their report of this one too. Returns the period.
+    Each benchmark has periods of its own: a period another one filled with more units would be
+    measured with those."""
     from django.contrib.auth.hashers import make_password
 
     from reports import services

@@ -122,8 +122,9 @@ def generate_export(export_id):
         return export.pk
     ExportFile.objects.filter(pk=export.pk).update(status=Status.RUNNING, started_at=timezone.now())
     try:
-        document = _document(export)
-        body = exports.render(document, export.fmt)
+        with exports.without_cycle_collection():  # the province's tables too, not only the writer
+            document = _document(export)
+            body = exports.render(document, export.fmt)
         export.file.save(f"{export.key[:2]}/{export.key}.{export.fmt}", ContentFile(body), save=False)
     except Exception as error:
         log.exception("export %s failed", export.pk)

@@ -23,11 +23,12 @@ class Command(ExportCommand):
     def handle(self, *args, **options):
         self.check_output(options)
         period = self.period(options["period"])
-        consolidated = consolidate(period, include_submitted=options["include_submitted"])
         fmt = options["format"]
-        if fmt == "json":
-            body = json.dumps(consolidated_document(consolidated), ensure_ascii=False, indent=2)
-        else:
-            body = exports.render(province_document(consolidated), fmt)
+        with exports.without_cycle_collection():  # as the export job does it (reports/export_jobs.py)
+            consolidated = consolidate(period, include_submitted=options["include_submitted"])
+            if fmt == "json":
+                body = json.dumps(consolidated_document(consolidated), ensure_ascii=False, indent=2)
+            else:
+                body = exports.render(province_document(consolidated), fmt)
         self.write(body, options["output"],
                    f"Đã xuất báo cáo tổng hợp {period.label} ({len(consolidated.reports)} đơn vị)")
