@@ -36,8 +36,15 @@ def can_edit(user, unit, report):
 def _officer_of(user, unit):
     if not (user.is_authenticated and user.is_officer):
         return False
-    # unit_for found the unit among the officer's own units: that query said it already.
     return getattr(unit, "_officer_pk", None) == user.pk or user.units.filter(pk=unit.pk).exists()
+
+
+def _found_by(user, unit):
+    """`unit`, noted as found by a query through `user`'s own units (visible_units) when `user` is an
+    officer: _officer_of then knows without asking again."""
+    if user.is_authenticated and user.is_officer:
+        unit._officer_pk = user.pk
+    return unit
 
 
 def can_edit_profile(user, unit):
@@ -53,9 +60,7 @@ def unit_for(user, unit_code, not_found="Không tìm thấy đơn vị."):
     unit = visible_units(user).filter(code=unit_code).first()
     if unit is None:
         raise Http404(not_found)
-    if user.is_authenticated and user.is_officer:
-        unit._officer_pk = user.pk  # visible_units: one of the officer's own units
-    return unit
+    return _found_by(user, unit)
 
 
 def report_for(user, period_code, unit_code):
@@ -67,9 +72,7 @@ def report_for(user, period_code, unit_code):
         reports = reports.filter(unit__in=visible_units(user))
     report = reports.order_by().first()
     if report is not None:
-        if user.is_authenticated and user.is_officer:
-            report.unit._officer_pk = user.pk  # found among the officer's own units (see unit_for)
-        return report.unit, report.period, report
+        return _found_by(user, report.unit), report.period, report
     unit = unit_for(user, unit_code, "Không tìm thấy báo cáo.")
     period = ReportingPeriod.objects.filter(code=period_code).first()
     if period is None or not period.is_open:

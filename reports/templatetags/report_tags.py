@@ -100,8 +100,7 @@ def _row_html(table, row, editable):
     row_name = row.label or (f"Dòng {row.number}" if row.number else "Dòng mới")
     line = f"dòng {row.number}" if row.number else "dòng mới"
     label_name = f"{escape(row_name)}, "
-    unit = f' data-unit="{escape(row.labels["unit"])}"' if row.labels.get("unit") else ""  # a line per unit
-    out = [f'<tr data-row{unit}>\n  <td class="stt text-center" data-stt>{escape(row.number)}</td>\n  <td class="row-label">']
+    out = [f'<tr data-row{_unit_attr(row)}>\n  <td class="stt text-center" data-stt>{escape(row.number)}</td>\n  <td class="row-label">']
     if section.fixed_caps:
         out.append(escape(row.label))
         if editable:
@@ -200,15 +199,19 @@ def _formula_attrs(column):
     return f'data-rate="c{rate.numerator} c{rate.denominator}{section}"'
 
 
+def _unit_attr(row):
+    """The code of the unit a row of the province stands for (a line per unit, a unit's Cộng)."""
+    return f' data-unit="{escape(row.labels["unit"])}"' if row.labels.get("unit") else ""
+
+
 def _summary_row_html(row):
     """A row that sums others, read-only: a unit's `Cộng` in the consolidation; the annual view's
     derived, direct and difference rows, the cells where the two differ highlighted."""
-    unit = f' data-unit="{escape(row.labels["unit"])}"' if row.labels.get("unit") else ""
     cells = "".join(
         f'<td class="text-end{" table-danger" if cell.highlight else ""}" data-col="{cell.key}"'
         f'{" data-differs" if cell.highlight else ""}>{escape(cell.printed)}</td>'
         for cell in row.cells)
-    return f'<tr class="{row.kind}-row" data-kind="{row.kind}"{unit}><td></td><td>{escape(row.label)}</td>{cells}</tr>'
+    return f'<tr class="{row.kind}-row" data-kind="{row.kind}"{_unit_attr(row)}><td></td><td>{escape(row.label)}</td>{cells}</tr>'
 
 
 @cache
