@@ -1,5 +1,6 @@
 """Exports on the real task queues: a worker in a subprocess (the database backend, and RQ on
 Redis), the web server in another, the province's PDF asked for, waited for and downloaded."""
+import contextlib
 import http.cookiejar
 import json
 import os
@@ -8,6 +9,7 @@ import sqlite3
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -35,9 +37,34 @@ def demo_database(tmp_path_factory):
     return path, period
 
 
-def _start(args, env):
+def _start(args, env, log):
+    """A manage.py process whose output goes to `log`, printed when the test fails."""
     return subprocess.Popen([sys.executable, "manage.py", *args], cwd=ROOT, env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                            stdout=log, stderr=subprocess.STDOUT)
+
+
+@contextlib.contextmanager
+def _running(path, tmp_path, backend, workers):
+    """A web server and the worker commands `workers` on the demo file: yields the base URL."""
+    env = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    env.update(DATABASE_URL=f"sqlite:///{path}", TASKS_BACKEND=backend, MEDIA_ROOT=str(tmp_path / "media"),
+               REDIS_URL=f"redis://{REDIS[0]}:{REDIS[1]}/{REDIS_DB}", EXPORT_ON_APPROVAL="0")
+    with sqlite3.connect(path) as db:
+        db.execute("delete from reports_exportfile")
+    logs = [(tmp_path / f"{name}.log").open("w") for name in ("server", *(f"worker{i}" for i in range(len(workers))))]
+    processes = [_start(args, env, log) for args, log in zip(workers, logs[1:])]
+    port = free_port()
+    processes.append(_start(["runserver", f"127.0.0.1:{port}", "--noreload", "--nothreading"], env, logs[0]))
+    try:
+        wait_for_port(port)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        for process in processes:
+            process.terminate()
+            process.wait(timeout=30)
+        for log in logs:  # pytest shows them when the test failed
+            log.close()
+            print(f"--- {Path(log.name).name}\n{Path(log.name).read_text()}")
 
 
 @pytest.fixture
@@ -45,9 +72,6 @@ def portal(demo_database, tmp_path, request):
     """(base URL, database path, period) of a server and a worker of the backend asked for."""
     backend = request.param
     path, period = demo_database
-    env = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
-    env.update(DATABASE_URL=f"sqlite:///{path}", TASKS_BACKEND=backend, MEDIA_ROOT=str(tmp_path / "media"),
-               REDIS_URL=f"redis://{REDIS[0]}:{REDIS[1]}/{REDIS_DB}", EXPORT_ON_APPROVAL="0")
     if backend == "rq":
         redis = pytest.importorskip("redis")
         try:
@@ -56,20 +80,11 @@ def portal(demo_database, tmp_path, request):
             if os.environ.get("CI"):
                 raise
             pytest.skip(f"no Redis answers at {REDIS[0]}:{REDIS[1]}: the RQ backend is not tried")
-        worker = _start(["rqworker", "--job-class", "django_tasks_rq.Job", "default"], env)
+        worker = ["rqworker", "--job-class", "django_tasks_rq.Job", "default"]
     else:
-        worker = _start(["db_worker", "--interval", "0.2", "--no-startup-delay"], env)
-    with sqlite3.connect(path) as db:
-        db.execute("delete from reports_exportfile")
-    port = free_port()
-    server = _start(["runserver", f"127.0.0.1:{port}", "--noreload", "--nothreading"], env)
-    try:
-        wait_for_port(port)
-        yield f"http://127.0.0.1:{port}", path, period
-    finally:
-        for process in (server, worker):
-            process.terminate()
-            process.wait(timeout=30)
+        worker = ["db_worker", "--interval", "0.2", "--no-startup-delay"]
+    with _running(path, tmp_path, backend, [worker]) as base:
+        yield base, path, period
 
 
 def _client(base):
@@ -116,3 +131,26 @@ def test_a_worker_makes_the_province_s_pdf_and_the_second_request_gets_it_at_onc
         assert response.read() == first
     assert time.time() - started < 5
     assert len(_exports(path)) == 1
+
+
+def test_downloads_keep_answering_while_the_workers_look_for_jobs(demo_database, tmp_path):
+    """The server and the database workers share the SQLite file: a worker looks for a job in an
+    exclusive transaction, and a request that became a writer in the middle of its own
+    transaction used to fail at once with "database is locked", a 500 for the reviewer."""
+    path, _ = demo_database
+    with sqlite3.connect(path) as db:
+        periods = [code for (code,) in db.execute("select code from reports_reportingperiod order by code")]
+    # Two workers that look as often as they can, on a queue nobody fills: every download below
+    # asks for a new file, so each request writes while they hold their lock.
+    looking = ["db_worker", "--interval", "0.001", "--no-startup-delay", "--queue-name", "nobody"]
+    with _running(path, tmp_path, "database", [looking, looking]) as base:
+        opener = _client(base)
+        answers = []
+        for period in periods[:8]:
+            for fmt in ("pdf", "xlsx", "docx"):
+                try:
+                    with opener.open(f"{base}/tong-hop/{period}/tai-ve.{fmt}", timeout=60) as response:
+                        answers.append(response.status)
+                except urllib.error.HTTPError as error:
+                    answers.append(error.code)
+    assert len(answers) == 24 and set(answers) == {200}, answers

@@ -89,6 +89,15 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The web server and the export worker (`make run`) share the file. By default SQLite begins a
+    # transaction as a reader and fails at once with "database is locked" when it must become a
+    # writer while the worker holds its lock; IMMEDIATE takes the write lock at BEGIN and waits for
+    # it (up to `timeout` seconds). WAL lets pages read while a save or the worker writes.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        transaction_mode="IMMEDIATE", timeout=20,
+        init_command="PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "units.User"
