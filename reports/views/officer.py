@@ -132,6 +132,7 @@ def _page(request, unit, period, report, *, typed=None, version=None, status=200
         # The page holds more than the report's saved figures: the leave-page guard is on.
         "unsaved": typed is not None,
         "autosave_pause": settings.AUTOSAVE_PAUSE_MS,
+        "time_zone": settings.TIME_ZONE,
         "forms": [
             {"spec": spec,
              "tables": build_tables(code, raw_forms.get(code) or {}, judgement.data[code], issues, changed, period),

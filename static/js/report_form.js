@@ -189,6 +189,17 @@
   var AUTOSAVE_PAUSE = Number(form.dataset.autosavePause || 3000);
   var status = form.querySelector("[data-autosave-status]");
   var storageKey = form.dataset.storageKey;
+  // Times are the province's (the server's TIME_ZONE), as on the rest of the page, whatever zone
+  // the computer's clock is set to.
+  var clock = new Intl.DateTimeFormat("en-GB", {
+    timeZone: form.dataset.timeZone || undefined, hourCycle: "h23",
+    hour: "2-digit", minute: "2-digit", day: "2-digit", month: "2-digit", year: "numeric",
+  });
+  function portalTime(date) {
+    var part = {};
+    clock.formatToParts(date).forEach(function (p) { part[p.type] = p.value; });
+    return part.hour + ":" + part.minute + " " + part.day + "/" + part.month + "/" + part.year;
+  }
 
   function say(text, kind) {
     if (!status) return;
@@ -333,9 +344,7 @@
     try { entry = JSON.parse(localStorage.getItem(storageKey) || "null"); } catch (e) { entry = null; }
     if (!entry || !entry.fields) return;
     if (JSON.stringify(entry.fields) === JSON.stringify(fields())) { dropLocal(); return; }
-    var when = new Date(entry.at);
-    var hhmm = ("0" + when.getHours()).slice(-2) + ":" + ("0" + when.getMinutes()).slice(-2) + " " +
-      ("0" + when.getDate()).slice(-2) + "/" + ("0" + (when.getMonth() + 1)).slice(-2) + "/" + when.getFullYear();
+    var hhmm = portalTime(new Date(entry.at));
     var box = document.createElement("div");
     box.id = "local-copy";
     box.className = "alert alert-warning d-flex flex-wrap gap-2 align-items-center";

@@ -64,7 +64,9 @@ def no_page_problems():
 
 @pytest.fixture
 def page(browser, live_server):
-    context = browser.new_context(base_url=live_server.url, viewport={"width": 1500, "height": 1000}, locale="vi-VN")
+    # A computer whose clock is not in the province's zone: the page must still print its times.
+    context = browser.new_context(base_url=live_server.url, viewport={"width": 1500, "height": 1000},
+                                  locale="vi-VN", timezone_id="UTC")
     page = context.new_page()
     page.set_default_timeout(15_000)
     yield page

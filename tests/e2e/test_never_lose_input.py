@@ -2,8 +2,10 @@
 tab or a lost network gives back what was typed, two tabs never overwrite each other, and one
 save shows every error and warning at once."""
 import time
+from datetime import timedelta
 
 import pytest
+from django.utils import timezone
 
 from reports.models import Report
 
@@ -96,6 +98,7 @@ def test_a_lost_network_keeps_the_typing_in_the_browser(page, officer_stc, perio
     login(page, "stc")
     open_report(page, period)
     page.context.set_offline(True)
+    typed_at = timezone.localtime()  # the province's time; the browser's clock is in UTC
     cell(page, "II.06a", "rows", 0, "c5").fill("33")
     page.locator("[data-autosave-status]", has_text="Chưa lưu tự động được").wait_for()
     context = page.context
@@ -109,6 +112,9 @@ def test_a_lost_network_keeps_the_typing_in_the_browser(page, officer_stc, perio
     again = context.new_page()
     open_report(again, period)
     assert cell(again, "II.06a", "rows", 0, "c5").input_value() == "0"
+    banner = again.locator("#local-copy").inner_text()
+    assert any(f"lúc {t:%H:%M %d/%m/%Y} mà máy chủ chưa nhận" in banner
+               for t in (typed_at, typed_at + timedelta(minutes=1))), banner
     again.get_by_role("button", name="Khôi phục dữ liệu này").click()
     again.locator("#working-copy").wait_for()
     again.click("button[data-tab='II.06a']")
