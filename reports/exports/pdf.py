@@ -246,7 +246,7 @@ def _grid(model):
         body.append(["" if row.number in (None, "") else str(row.number),
                      _fitted(row.label or "", bold_label if bold else label, label_width),
                      *(printed_value(cell) for cell in row.cells)])
-        kinds.append("bold" if bold else "row")
+        kinds.append("subtotal" if row.kind == "subtotal" else "bold" if bold else "row")
     if model.total:
         body.append(["", "TỔNG CỘNG", *(printed_value(cell) for cell in model.total)])
         kinds.append("total")
@@ -298,8 +298,8 @@ class _Grid(Flowable):
 class _Section:
     """What every page of a section's table shares: the column widths, the font size, the title,
     the head (header rows and column-number row) and the body rows with their kinds ("heading",
-    "row", "bold", "total"), measured once: `tops[i]` is where body row i starts, `tops[-1]` the
-    height of them all."""
+    "row", "subtotal" (a unit's Cộng), "bold" (the annual view's summary rows), "total"),
+    measured once: `tops[i]` is where body row i starts, `tops[-1]` the height of them all."""
 
     def __init__(self, widths, size, title, head, spans, body, kinds):
         self.widths, self.size, self.title, self.head, self.spans = widths, size, title, head, spans
@@ -319,8 +319,9 @@ class _Section:
             self.tops.append(self.tops[-1] + height + 2 * PAD_V)
 
     def may_cut(self, i):
-        """Whether a page may end before body row i: not after a sub-heading, not before TỔNG CỘNG."""
-        return self.kinds[i - 1] != "heading" and self.kinds[i] != "total"
+        """Whether a page may end before body row i: not after a sub-heading, not before a unit's
+        Cộng or TỔNG CỘNG (each goes over with the row it closes)."""
+        return self.kinds[i - 1] != "heading" and self.kinds[i] not in ("subtotal", "total")
 
     def table(self, start, end, title):
         """The Table of body rows start…end under the head, with the title above when `title`."""
