@@ -19,7 +19,7 @@ from tests.conftest import free_port, wait_for_port
 
 ROOT = Path(__file__).resolve().parent.parent
 REDIS = ("127.0.0.1", 6379)
-REDIS_DB = 7  # a database of its own on the shared Redis, emptied before use
+CLAIM = "tthc-tests:claimed"  # the key by which a test run holds one of Redis's databases
 
 
 @pytest.fixture(scope="module")
@@ -44,11 +44,11 @@ def _start(args, env, log):
 
 
 @contextlib.contextmanager
-def _running(path, tmp_path, backend, workers):
+def _running(path, tmp_path, backend, workers, redis_db=0):
     """A web server and the worker commands `workers` on the demo file: yields the base URL."""
     env = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
     env.update(DATABASE_URL=f"sqlite:///{path}", TASKS_BACKEND=backend, MEDIA_ROOT=str(tmp_path / "media"),
-               REDIS_URL=f"redis://{REDIS[0]}:{REDIS[1]}/{REDIS_DB}", EXPORT_ON_APPROVAL="0")
+               REDIS_URL=f"redis://{REDIS[0]}:{REDIS[1]}/{redis_db}", EXPORT_ON_APPROVAL="0")
     with sqlite3.connect(path) as db:
         db.execute("delete from reports_exportfile")
     logs = [(tmp_path / f"{name}.log").open("w") for name in ("server", *(f"worker{i}" for i in range(len(workers))))]
@@ -73,18 +73,44 @@ def portal(demo_database, tmp_path, request):
     backend = request.param
     path, period = demo_database
     if backend == "rq":
-        redis = pytest.importorskip("redis")
-        try:
-            redis.Redis(host=REDIS[0], port=REDIS[1], db=REDIS_DB, socket_connect_timeout=1).flushdb()
-        except redis.exceptions.ConnectionError:
-            if os.environ.get("CI"):
-                raise
-            pytest.skip(f"no Redis answers at {REDIS[0]}:{REDIS[1]}: the RQ backend is not tried")
-        worker = ["rqworker", "--job-class", "django_tasks_rq.Job", "default"]
+        with _redis_database() as redis_db:
+            worker = ["rqworker", "--job-class", "django_tasks_rq.Job", "default"]
+            with _running(path, tmp_path, backend, [worker], redis_db) as base:
+                yield base, path, period
     else:
         worker = ["db_worker", "--interval", "0.2", "--no-startup-delay"]
-    with _running(path, tmp_path, backend, [worker]) as base:
-        yield base, path, period
+        with _running(path, tmp_path, backend, [worker]) as base:
+            yield base, path, period
+
+
+@contextlib.contextmanager
+def _redis_database():
+    """A database of the shared Redis that no other test run uses meanwhile (two suites on one
+    machine would otherwise run, or empty, each other's queues): claimed with SET NX on one of
+    databases 1-15, its queues emptied before and after."""
+    redis = pytest.importorskip("redis")
+    try:
+        redis.Redis(host=REDIS[0], port=REDIS[1], socket_connect_timeout=1).ping()
+    except redis.exceptions.ConnectionError:
+        if os.environ.get("CI"):
+            raise
+        pytest.skip(f"no Redis answers at {REDIS[0]}:{REDIS[1]}: the RQ backend is not tried")
+    for number in range(15, 0, -1):
+        db = redis.Redis(host=REDIS[0], port=REDIS[1], db=number)
+        if db.set(CLAIM, os.getpid(), nx=True, ex=900):
+            break
+    else:
+        pytest.fail("every Redis database 1-15 is claimed by another test run")
+    def empty():
+        for key in db.scan_iter("rq:*"):
+            db.delete(key)
+
+    try:
+        empty()  # what a run that was killed left
+        yield number
+    finally:
+        empty()
+        db.delete(CLAIM)
 
 
 def _client(base):
