@@ -1,6 +1,7 @@
 """The Excel export's computed cells are formulas carrying their results (exports/xlsx.py): a
 viewer that does not calculate shows the totals, LibreOffice (as a clerk's Excel) makes them follow
 a figure changed offline, and no text typed by a user ever becomes a formula or a link."""
+import copy
 import os
 import re
 import shutil
@@ -18,6 +19,7 @@ from reports.models import Report
 from reports.selectors import report_forms
 from tests.conftest import save_report
 from tests.reports.test_export_xlsx import find, saved, sections, with_more_rows, workbook_of
+from tests.reports.test_forms_ii04_ii05a import II04, II05A
 
 # Every formula the writer makes: a row's sum, a rate blank on a zero denominator, a column's SUBTOTAL.
 WRITER_FORMULA = re.compile(
@@ -198,6 +200,31 @@ def test_totals_follow_an_edited_figure_in_libreoffice(report, libreoffice, tmp_
     assert (sheet[f"C{base}"].value, sheet[f"D{total_i}"].value, sheet[f"C{total_i}"].value) == (12, 8, 12)
     assert sheet[f"D{rate_row}"].value == pytest.approx(0.25)  # (4) = 2 / 8, was 2 / 6
     assert sheet[f"D{total_ii}"].value == pytest.approx(0.25)
+
+
+def test_ii04_and_ii05a_follow_an_edited_figure_in_libreoffice(stc, period, officer_stc, good_forms, libreoffice,
+                                                               tmp_path):
+    forms = {**good_forms, "II.04": copy.deepcopy(II04), "II.05a": copy.deepcopy(II05A)}
+    book = workbook_of(unit_data(save_report(stc, period, forms, actor=officer_stc)))
+    sheet = book["II.04"]
+    [(_, _, _, total)] = sections(sheet)
+    row = find(sheet, "Quản lý công sản", column=2).row
+    sheet[f"D{row}"] = 6  # (4) simplified: 9 → 6 of (3) 12
+    sheet[f"L{row}"] = 80_000_000_000  # (12) cost after: 100 → 80 billion
+    sheet = book["II.05a"]
+    [(_, _, _, total_05a)] = sections(sheet)
+    row_05a = find(sheet, "Quản lý công sản", column=2).row
+    sheet[f"E{row_05a}"] = 5  # (5) received in the quarter: 3 → 5
+
+    shown = recalculated(libreoffice, book, tmp_path)
+
+    sheet = shown["II.04"]
+    assert sheet[f"M{row}"].value == 43_456_789_000  # (13) = (11) − (12)
+    assert sheet[f"N{row}"].value == pytest.approx(43_456_789_000 / 123_456_789_000)  # (14) = (13) / (11)
+    assert sheet[f"O{row}"].value == pytest.approx(0.5)  # (15) = (4) / (3)
+    assert (sheet[f"D{total}"].value, sheet[f"M{total}"].value) == (6, 43_456_789_000)
+    sheet = shown["II.05a"]
+    assert (sheet[f"C{row_05a}"].value, sheet[f"C{total_05a}"].value) == (5, 5)  # (3) = (4) + (5)
 
 
 def test_province_subtotal_and_total_follow_an_edited_figure_in_libreoffice(two_units, libreoffice, tmp_path):
