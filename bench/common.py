@@ -64,7 +64,8 @@ def populate(n_units, period_code, rows=5):
     """n_units departments (BENCH000 …), each with `rows` lĩnh vực and an approved report for the
     period, written straight into the tables (the services' own cost is measured elsewhere), with
     the revision every save writes beside its rows (the report page reads its figures there). Units
-    made by an earlier call for another period get their report of this one too. Returns the period.
+    made by an earlier call for another period get their report of this one too, carrying over the
+    files its previous period left pending when that period was filled first. Returns the period.
     Each benchmark has periods of its own: a period another one filled with more units would be
     measured with those."""
     from django.contrib.auth.hashers import make_password
@@ -73,6 +74,7 @@ def populate(n_units, period_code, rows=5):
     from reports.interchange import report_document
     from reports.models import ROW_MODELS, Report, Revision
     from reports.rules import check
+    from reports.selectors import previous_context
     from units.management.commands.load_demo import demo_forms
     from units.models import LinhVuc, Unit, User
 
@@ -88,7 +90,8 @@ def populate(n_units, period_code, rows=5):
     wanted = Unit.objects.filter(code__in=[f"BENCH{i:03d}" for i in range(n_units)]).exclude(reports__period=period)
     for unit in wanted.order_by("code"):
         names = list(LinhVuc.objects.filter(unit=unit).order_by("order").values_list("name", flat=True))
-        data, errors, _ = check(demo_forms(names, "Bộ Tài chính", None))
+        # (6) carries over the previous period's (11) when a benchmark filled that period first
+        data, errors, _ = check(demo_forms(names, "Bộ Tài chính", previous_context(unit, period)))
         assert not errors, errors
         report = Report.objects.create(unit=unit, period=period, status=Report.Status.APPROVED, version=1,
                                        unit_name=unit.name)
