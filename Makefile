@@ -39,11 +39,15 @@ DEBIAN_PACKAGES = chromium poppler-utils fonts-liberation fonts-liberation2 font
 system-deps:
 	@if ! command -v chromium >/dev/null 2>&1 || ! command -v pdffonts >/dev/null 2>&1 \
 		|| ! dpkg -s fonts-liberation2 >/dev/null 2>&1 || ! command -v soffice >/dev/null 2>&1; then \
-		if [ "$$(id -u)" = 0 ]; then \
-			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(DEBIAN_PACKAGES) >/dev/null; \
-		else \
-			echo "missing Debian packages: run 'sudo apt-get install $(DEBIAN_PACKAGES)'" >&2; exit 1; \
-		fi; \
+		$(call apt_install,$(DEBIAN_PACKAGES)); \
+	fi
+
+# Debian's packages $(1) installed when root, else the command that would, and what they are for
+# ($(2), optional): one shell command.
+apt_install = if [ "$$(id -u)" = 0 ]; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(1) >/dev/null; \
+	else \
+		echo "missing Debian packages: run 'sudo apt-get install $(1)'$(if $(2), ($(2)))" >&2; exit 1; \
 	fi
 
 test: install system-deps lint
@@ -68,13 +72,7 @@ serve: install
 # The load benchmark's HTTP client: wrk (Debian's, built with LuaJIT: bench/load.lua times each
 # request through its FFI).
 bench-deps:
-	@if ! command -v wrk >/dev/null 2>&1; then \
-		if [ "$$(id -u)" = 0 ]; then \
-			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; \
-		else \
-			echo "missing Debian package: run 'sudo apt-get install wrk' (the load benchmark's client)" >&2; exit 1; \
-		fi; \
-	fi
+	@if ! command -v wrk >/dev/null 2>&1; then $(call apt_install,wrk,the load benchmark's client); fi
 
 # Benchmarks print their tables; they use a throwaway database (BENCH_DATABASE_URL, else a new
 # database on the local PostgreSQL server, else a temp SQLite).
