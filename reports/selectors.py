@@ -84,13 +84,6 @@ def rows_forms(report):
     return data
 
 
-def previous_report(unit, period):
-    code = periods.previous_code(period.year, period.kind)
-    if code is None:
-        return None
-    return Report.objects.select_related("period").filter(unit=unit, period__code=code).first()
-
-
 def _previous_reports(unit, period):
     """The previous period's reports whose pending files carry into the unit's report of `period`,
     the own one first: the unit's own, and those of the units merged into it or renamed as it on
