@@ -1,6 +1,7 @@
 """Nothing an officer types is ever lost: a save with errors is kept, the page autosaves, a closed
 tab or a lost network gives back what was typed, two tabs never overwrite each other, and one
 save shows every error and warning at once."""
+import time
 from datetime import timedelta
 
 import pytest
@@ -92,6 +93,21 @@ def test_autosave_survives_a_closed_tab(page, officer_stc, period):
     assert cell(again, "II.06a", "rows", 0, "c5").input_value() == "77"
     assert again.locator("textarea[name='narrative|I.1']").input_value() == "Đã rà soát 12 dự thảo."
     assert "bản đang nhập" in again.locator("#working-copy").inner_text()
+
+
+def test_closing_the_tab_before_the_autosave_sends_what_was_typed(page, officer_stc, period, settings):
+    settings.AUTOSAVE_PAUSE_MS = 60_000  # no autosave of its own before the tab closes
+    login(page, "stc")
+    open_report(page, period)
+    cell(page, "II.06a", "rows", 0, "c5").fill("44")
+    assert not Report.objects.exists()
+    page.close()  # the closing page's last request (report_form.js, pagehide) outlives it
+
+    deadline = time.monotonic() + 10
+    while not Report.objects.filter(working_copy__isnull=False).exists() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    report = Report.objects.get(unit__code="STC", period=period)
+    assert report.working_copy["forms"]["II.06a"]["rows"][0]["c5"] == "44"
 
 
 def test_a_lost_network_keeps_the_typing_in_the_browser(page, officer_stc, period):
