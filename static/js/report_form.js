@@ -218,6 +218,25 @@
     });
     return pairs;
   }
+  // Whether two lists of typed fields hold the same typing, as the server reads it: a count typed
+  // "2.718" is the 2718 the page shows back, blanks around a value are not typing, a blank or zero
+  // field is one a list may lack (the explanation boxes of the warnings a save has just raised),
+  // and the open tab is not typing at all.
+  function sameTyping(a, b) {
+    var x = typing(a), y = typing(b);
+    return Object.keys(x).length === Object.keys(y).length &&
+      Object.keys(x).every(function (name) { return y[name] === x[name]; });
+  }
+  function typing(pairs) {
+    var values = {};
+    pairs.forEach(function (pair) {
+      var name = pair[0], value = String(pair[1]).trim();
+      var count = /\|c\d+$/.test(name) ? parseCount(value) : NaN;
+      if (!isNaN(count)) value = count ? String(count) : "";
+      if (name !== "tab" && value !== "") values[name] = value;
+    });
+    return values;
+  }
   function body(pairs, v) {
     var params = new URLSearchParams();
     params.append("csrfmiddlewaretoken", form.querySelector("[name=csrfmiddlewaretoken]").value);
@@ -343,7 +362,7 @@
     var entry = null;
     try { entry = JSON.parse(localStorage.getItem(storageKey) || "null"); } catch (e) { entry = null; }
     if (!entry || !entry.fields) return;
-    if (JSON.stringify(entry.fields) === JSON.stringify(fields())) { dropLocal(); return; }
+    if (sameTyping(entry.fields, fields())) { dropLocal(); return; }
     var hhmm = portalTime(new Date(entry.at));
     var box = document.createElement("div");
     box.id = "local-copy";

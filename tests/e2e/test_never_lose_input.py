@@ -140,6 +140,29 @@ def test_a_lost_network_keeps_the_typing_in_the_browser(page, officer_stc, perio
     assert again.locator("#local-copy").count() == 0
 
 
+def test_the_browser_offers_back_only_what_the_server_did_not_receive(page, officer_stc, period):
+    """After a save the server has what was typed, though its page shows it in its own way (the
+    count typed 2.718 back as 2718, the explanation boxes of the warnings the save raised, another
+    tab open): the browser's copy is not offered as typing the server never received."""
+    login(page, "stc")
+    open_report(page, period)
+    cell(page, "II.06a", "rows", 0, "c5").fill("2.718")
+    page.click("button[value=save]")
+    page.locator(".alert-success", has_text="Đã lưu nháp").wait_for()
+    assert cell(page, "II.06a", "rows", 0, "c5").input_value() == "2718"
+    assert page.locator("textarea[name^='expl|II.06a.balance|']").count() >= 1  # not on the page typed in
+    assert page.locator("#local-copy").count() == 0
+
+    # Typed on one tab, saved from another: the page comes back on the latter.
+    page.click("button[data-tab='II.06a']")
+    cell(page, "II.06a", "rows", 1, "c5").fill("7")
+    page.click("button[data-tab='II.04']")
+    page.click("button[value=save]")
+    page.wait_for_url("**?tab=II.04")
+    page.locator(".alert-success", has_text="Đã lưu nháp").wait_for()
+    assert page.locator("#local-copy").count() == 0
+
+
 def test_two_tabs_the_older_one_stops_and_nothing_of_the_newer_is_lost(page, officer_stc, period):
     login(page, "stc")
     open_report(page, period)
