@@ -151,6 +151,7 @@ def test_the_browser_offers_back_only_what_the_server_did_not_receive(page, offi
     page.locator(".alert-success", has_text="Đã lưu nháp").wait_for()
     assert cell(page, "II.06a", "rows", 0, "c5").input_value() == "2718"
     assert page.locator("textarea[name^='expl|II.06a.balance|']").count() >= 1  # not on the page typed in
+    page.wait_for_load_state()  # the page's script has looked at the browser's copy
     assert page.locator("#local-copy").count() == 0
 
     # Typed on one tab, saved from another: the page comes back on the latter.
@@ -158,7 +159,7 @@ def test_the_browser_offers_back_only_what_the_server_did_not_receive(page, offi
     cell(page, "II.06a", "rows", 1, "c5").fill("7")
     page.click("button[data-tab='II.04']")
     page.click("button[value=save]")
-    page.wait_for_url("**?tab=II.04")
+    page.wait_for_url("**?tab=II.04")  # after the page's load
     page.locator(".alert-success", has_text="Đã lưu nháp").wait_for()
     assert page.locator("#local-copy").count() == 0
 
