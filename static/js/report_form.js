@@ -218,12 +218,18 @@
     });
     return pairs;
   }
-  // Whether two lists of typed fields hold the same typing, as the server reads it: a count typed
-  // "2.718" is the 2718 the page shows back, blanks around a value are not typing, a blank or zero
-  // field is one a list may lack (the explanation boxes of the warnings a save has just raised),
-  // and the open tab is not typing at all.
-  function sameTyping(a, b) {
-    var x = typing(a), y = typing(b);
+  // Whether the browser's copy holds no typing beyond the page's, as the server reads it: a count
+  // typed "2.718" is the 2718 the page shows back, blanks around a value are not typing, a blank or
+  // zero field is one a list may lack (the explanation boxes of the warnings a save has just
+  // raised), the open tab is not typing at all, and neither is the explanation of a warning the
+  // page no longer raises (the figures that raised it were corrected: nowhere to put it back).
+  function sameTyping(copy, page) {
+    var onPage = {};
+    page.forEach(function (pair) { onPage[pair[0]] = true; });
+    var x = typing(copy), y = typing(page);
+    Object.keys(x).forEach(function (name) {
+      if (name.indexOf("expl|") === 0 && !onPage[name]) delete x[name];
+    });
     return Object.keys(x).length === Object.keys(y).length &&
       Object.keys(x).every(function (name) { return y[name] === x[name]; });
   }

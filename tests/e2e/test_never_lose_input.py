@@ -143,7 +143,8 @@ def test_a_lost_network_keeps_the_typing_in_the_browser(page, officer_stc, perio
 def test_the_browser_offers_back_only_what_the_server_did_not_receive(page, officer_stc, period):
     """After a save the server has what was typed, though its page shows it in its own way (the
     count typed 2.718 back as 2718, the explanation boxes of the warnings the save raised, another
-    tab open): the browser's copy is not offered as typing the server never received."""
+    tab open, no box for the explanation of a warning the save dropped): the browser's copy is not
+    offered as typing the server never received."""
     login(page, "stc")
     open_report(page, period)
     cell(page, "II.06a", "rows", 0, "c5").fill("2.718")
@@ -161,6 +162,20 @@ def test_the_browser_offers_back_only_what_the_server_did_not_receive(page, offi
     page.click("button[value=save]")
     page.wait_for_url("**?tab=II.04")  # after the page's load
     page.locator(".alert-success", has_text="Đã lưu nháp").wait_for()
+    assert page.locator("#local-copy").count() == 0
+
+    # A warning explained, then its figures corrected: the save drops the warning and its box.
+    explanation = "textarea[name='expl|II.06a.balance|II.06a|rows|1']"
+    page.click("button[data-tab='canh-bao']")
+    page.fill(explanation, "Hồ sơ tiếp nhận cuối kỳ, đang thẩm định.")
+    page.click("button[value=save]")
+    page.locator(".alert-success", has_text="Đã lưu nháp").wait_for()
+    page.click("button[data-tab='II.06a']")
+    cell(page, "II.06a", "rows", 0, "c9").fill("2718")
+    page.click("button[value=save]")
+    page.locator(".alert-success", has_text="Đã lưu nháp").wait_for()
+    assert page.locator(explanation).count() == 0
+    page.wait_for_load_state()
     assert page.locator("#local-copy").count() == 0
 
 
