@@ -1,6 +1,7 @@
 """The provincial office's side: status board, return/approve, what changed (issue 3)."""
 import re
-from datetime import date
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.urls import reverse
@@ -100,6 +101,16 @@ def test_return_with_reason_then_officer_sees_it(client, reviewer, officer_stc, 
     body = text(client.get(reverse("report", args=["2023-Q3", "STC"])))
     assert 'id="returned-reason"' in body and "Cột (10) chưa khớp với sổ theo dõi." in body
     assert 'name="II.06a|rows|0|c4"' in body  # editable again
+
+
+def test_the_page_says_when_the_officer_last_saved_not_when_the_reviewer_returned(client, reviewer, officer_stc,
+                                                                                   submitted):
+    saved_at = datetime(2023, 10, 9, 8, 15, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
+    Revision.objects.filter(report=submitted).update(at=saved_at)
+    services.report_return(report=submitted, actor=reviewer, reason="Cột (10) chưa khớp.")
+    client.force_login(officer_stc)
+    body = text(client.get(reverse("report", args=["2023-Q3", "STC"])))
+    assert f"Lưu lần cuối 08:15 09/10/2023 bởi {officer_stc.display_name}" in body
 
 
 def test_return_without_reason_is_refused_and_nothing_changes(client, reviewer, submitted):
