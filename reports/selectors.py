@@ -63,6 +63,18 @@ def report_forms(report, revisions=None):
     return _forms_as_data(forms) if forms is not None else rows_forms(report)
 
 
+def page_forms(unit, period, report, revisions):
+    """(figures, saved): what the report page shows when nothing is being typed. The report's
+    saved figures (report_forms), or, for a report never saved (none yet, or one that only ever
+    held a working copy, since discarded), the pre-filled forms of a new report (initial_forms),
+    with `saved` false."""
+    if report is not None:
+        data = report_forms(report, revisions)
+        if revisions or any(rows for sections in data.values() for rows in sections.values()):
+            return data, True
+    return initial_forms(unit, period), False
+
+
 def recent_revisions(report, limit):
     """The report's `limit` latest saves, newest first, each knowing how many there are in all
     (`of`); the newest also brings the figures it saved (`forms`, as latest_forms). One query:

@@ -102,9 +102,9 @@ def _page(request, unit, period, report, *, typed=None, version=None, status=200
         narrative_texts, explanations = typed["narrative"], typed["explanations"]
         meta = typed.get("meta") or {}
     else:
-        data = selectors.report_forms(report, revisions) if report else selectors.initial_forms(unit, period)
+        data, saved = selectors.page_forms(unit, period, report, revisions)
         judgement = services.judge(unit=unit, period=period, raw_forms=data)
-        if report is None:
+        if not saved:
             judgement.warnings = []  # nothing typed yet: no reason to warn about a blank form
         raw_forms = judgement.data
         narrative_texts = report.narrative if report else {}

@@ -107,6 +107,20 @@ def test_discarding_the_working_copy_shows_the_saved_figures_again(client, typed
     assert "Đã bỏ các thay đổi chưa lưu" in body
 
 
+def test_discarding_the_only_typing_of_a_new_report_gives_back_its_prefilled_forms(client, officer_stc, stc,
+                                                                                    period, good_forms):
+    client.force_login(officer_stc)
+    good_forms["II.06a"]["rows"][0]["c4"] = "55%"
+    assert client.post(reverse("report", args=[period.code, stc.code]), form_post(good_forms, 0)).status_code == 422
+    response = client.post(reverse("report_discard", args=[period.code, stc.code]), {"version": "1"})
+    assert response.status_code == 302
+    body = text(page(client, period, stc))
+    # The unit's lĩnh vực, as on a report never opened, not empty tables; and nothing "saved".
+    assert re.search(r'name="II.06a\|rows\|0\|linh_vuc" value="Quản lý công sản"', body)
+    assert re.search(r'name="II.06a\|rows\|0\|c4" value="0"', body)
+    assert "Lưu lần cuối" not in body and 'id="working-copy"' not in body
+
+
 def test_submit_with_errors_keeps_the_typing_and_sends_nothing(client, typed_over, stc, period, good_forms):
     good_forms["II.08"]["rows"][0]["c3"] = "55%"
     response = client.post(reverse("report", args=[period.code, stc.code]), form_post(good_forms, 2, action="submit"))
