@@ -352,6 +352,16 @@
   window.addEventListener("beforeunload", function (event) {
     if (!leaving && (dirty || kept)) { event.preventDefault(); event.returnValue = ""; }
   });
+  // The page's other forms (discard the working copy, import a file, log out) leave it too: asked
+  // once, in words (the discard has asked already), not again by the browser's own box. Before
+  // the forms' own handlers, so that a "no" keeps everything (the logout's clears the local copy).
+  document.addEventListener("submit", function (event) {
+    var other = event.target;
+    if (other === form || event.defaultPrevented || !(dirty || kept)) return;
+    var question = other.dataset.unsavedConfirm || (other.matches("[data-confirm]") ? "" : guardMessage());
+    if (question && !window.confirm(question)) { event.preventDefault(); event.stopPropagation(); return; }
+    leaving = true;
+  }, true);
   // Links of the portal (Trang chủ, Tổng hợp …) ask in words the officer can read.
   document.addEventListener("click", function (event) {
     var link = event.target.closest("a[href]");

@@ -74,6 +74,42 @@ def test_dismissing_the_guard_stays_on_the_page(page, officer_stc, period):
     assert cell(page, "II.06a", "rows", 0, "c5").input_value() == "12"
 
 
+def test_leaving_by_the_pages_other_forms_asks_once_in_words(page, officer_stc, period):
+    """Discarding the working copy, or logging out with typing not yet saved, asks once, in
+    Vietnamese, not again in the browser's own box; a "no" to the logout keeps everything."""
+    login(page, "stc")
+    open_report(page, period)
+    cell(page, "II.06a", "rows", 0, "c4").fill("55%")
+    page.click("button[value=save]")
+    page.locator("#working-copy").wait_for()
+    dialogs, answers = [], []  # what each dialog said; how to answer the next ones (else yes)
+
+    def answer(dialog):
+        dialogs.append((dialog.type, dialog.message))
+        dialog.accept() if (answers.pop(0) if answers else True) else dialog.dismiss()
+
+    page.on("dialog", answer)
+    page.click("#working-copy button[type=submit]")  # "Bỏ các thay đổi này"
+    page.locator(".alert-success").wait_for()
+    assert page.locator("#working-copy").count() == 0
+    assert [kind for kind, _ in dialogs] == ["confirm"] and dialogs[0][1].startswith("Bỏ mọi thay đổi chưa lưu")
+
+    page.evaluate("() => { window.fetch = () => new Promise(() => {}); }")  # no autosave: the edit stays unsaved
+    page.click("button[data-tab='II.06a']")
+    cell(page, "II.06a", "rows", 0, "c5").fill("12")
+    dialogs.clear()
+    logout = page.get_by_role("button", name="Đăng xuất")
+    answers.append(False)
+    logout.click()
+    page.wait_for_timeout(300)
+    assert page.url.endswith(report_url(period)) and cell(page, "II.06a", "rows", 0, "c5").input_value() == "12"
+    assert page.evaluate("() => Object.keys(localStorage).filter(k => k.startsWith('tthc:')).length") == 1
+    logout.click()
+    page.wait_for_url("**/dang-nhap/**")
+    assert [kind for kind, _ in dialogs] == ["confirm", "confirm"]
+    assert "thay đổi chưa lưu" in dialogs[-1][1]
+
+
 def test_autosave_survives_a_closed_tab(page, officer_stc, period):
     login(page, "stc")
     open_report(page, period)
