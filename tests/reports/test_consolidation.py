@@ -190,6 +190,15 @@ def test_approved_only_by_default_submitted_on_request_drafts_never(db, period, 
     assert json.loads(download.content)["units"] == ["SA", "SB"]
 
 
+def test_the_switch_and_the_period_picker_keep_the_biểu_and_the_view(client, reviewer, period):
+    client.force_login(reviewer)
+    body = text(client.get(reverse("consolidation", args=[period.code]) + "?bieu=II.06a&xem=don-vi"))
+    switch = re.search(r'<form method="get"[^>]*id="consolidation-filter">(.*?)</form>', body, re.S).group(1)
+    assert 'name="bieu" value="II.06a"' in switch and 'name="xem" value="don-vi"' in switch
+    picked = re.search(r'<option value="([^"]*)" selected>', switch).group(1)
+    assert picked == reverse("consolidation", args=[period.code]) + "?bieu=II.06a&amp;xem=don-vi"
+
+
 def test_a_report_saved_through_the_service_and_approved_counts(stc, period, officer_stc, good_forms):
     report = save_report(stc, period, good_forms, actor=officer_stc)
     assert consolidate(period).units == []
