@@ -100,7 +100,9 @@ def _row_html(table, row, editable):
     row_name = row.label or (f"Dòng {row.number}" if row.number else "Dòng mới")
     line = f"dòng {row.number}" if row.number else "dòng mới"
     label_name = f"{escape(row_name)}, "
-    out = [f'<tr data-row{_unit_attr(row)}>\n  <td class="stt text-center" data-stt>{escape(row.number)}</td>\n  <td class="row-label">']
+    width = _label_width(row.label) if editable else ""
+    out = [f'<tr data-row{_unit_attr(row)}>\n  <td class="stt text-center" data-stt>{escape(row.number)}</td>\n'
+           f'  <td class="row-label{width}">']
     if section.fixed_caps:
         out.append(escape(row.label))
         if editable:
@@ -127,7 +129,7 @@ def _row_html(table, row, editable):
         invalid = INVALID if row.errors else ""
         out.append(
             f'<input type="text" class="form-control form-control-sm{" is-invalid" if row.errors else ""}" data-label '
-            f'name="{name}" value="{escape(row.label)}" {extra} aria-label="{what}, {line}"'
+            f'name="{name}" value="{escape(row.label)}" title="{escape(row.label)}" {extra} aria-label="{what}, {line}"'
             f"{invalid}{_described(notes)}>")
     else:
         out.append(escape(row.label))
@@ -184,6 +186,13 @@ def _row_html(table, row, editable):
         out.append(f'<td class="text-center row-tools">{remove}</td>')
     out.append("</tr>")
     return "".join(out)
+
+
+def _label_width(label):
+    """A class widening the column of names for a long one: an input does not wrap, and two names
+    cut after the same 26 letters read alike ("Thành lập và hoạt động của …")."""
+    length = len(label or "")
+    return " label-wide" if length > 36 else " label-long" if length > 24 else ""
 
 
 def _formula_attrs(column):

@@ -107,6 +107,7 @@
     var number = (row.querySelector("[data-stt]").textContent || "").trim();
     var line = number ? "dòng " + number : "dòng mới";
     var name = label.value.trim() || (number ? "Dòng " + number : "Dòng mới");
+    label.title = label.value.trim();  // the whole name, where the input cuts a long one
     row.querySelectorAll("input[data-col]").forEach(function (input) {
       var text = input.getAttribute("aria-label") || "";
       input.setAttribute("aria-label", name + ", " + text.slice(text.lastIndexOf("cột (")));

@@ -3,6 +3,8 @@ import pytest
 
 from reports.models import Report
 
+from tests.conftest import save_report
+
 from .conftest import login
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -111,6 +113,20 @@ def test_each_cell_is_named_by_its_row_and_column(page, stc_report, no_autosave)
     assert bad.get_attribute("aria-invalid") == "true"
     note = page.locator(f'[id="{bad.get_attribute("aria-describedby")}"]')
     assert "không nhập tỷ lệ %" in note.inner_text()
+
+
+def test_a_long_lĩnh_vực_shows_whole_in_its_input(page, stc, period, officer_stc, good_forms, no_autosave):
+    """Names cut after the same letters read alike ("Thành lập và hoạt động của …")."""
+    names = ["Thành lập và hoạt động của hộ kinh doanh", "Thành lập và hoạt động của tổ hợp tác"]
+    for row, name in zip(good_forms["II.06a"]["rows"], names):
+        row["linh_vuc"] = name
+    report = save_report(stc, period, good_forms, actor=officer_stc)
+    open_06a(page, report)
+    labels = page.locator('table[data-form="II.06a"] tbody tr[data-row] [data-label]')
+    assert [labels.nth(n).input_value() for n in range(2)] == names
+    cut = labels.evaluate_all("inputs => inputs.filter(i => i.scrollWidth > i.clientWidth).map(i => i.value)")
+    assert cut == []
+    assert labels.first.get_attribute("title") == names[0]  # and on hovering it
 
 
 def test_phone_no_sideways_scroll_and_a_collapsed_navbar(browser, live_server, stc_report, reviewer):
