@@ -2,7 +2,6 @@
 import pytest
 
 from reports.models import Report
-
 from tests.conftest import save_report
 
 from .conftest import login
