@@ -108,6 +108,23 @@ def _relabel(tables, span):
     return tables
 
 
+def _stock_gaps(derived):
+    """What the province's stocks leave out, as the page says it: [(end, quarter label, unit
+    names)] for its first and its last quarter, the units listed without a report for it. The
+    province takes its stocks from the sums of those quarters (consolidation.annual), so that a
+    dissolved unit's last figure is not counted again in its successors'; while a year is under
+    way, a unit yet to report its last quarter is left out of them too."""
+    reported = derived.province.quarters
+    if not reported:
+        return []
+    gaps = []
+    for end, kind in (("đầu kỳ", reported[0]), ("cuối kỳ", reported[-1])):
+        missing = [part.unit.name for part in derived.units if part.quarters and kind not in part.quarters]
+        if missing:
+            gaps.append((end, ReportingPeriod.Kind(kind).label, missing))
+    return gaps
+
+
 @login_required
 def annual_page(request, year, span="nam"):
     """The year (or its first 6 or 9 months) derived from the quarters, for the province and each
@@ -142,6 +159,7 @@ def annual_page(request, year, span="nam"):
         "include_submitted": include_submitted,
         "annual": shown,
         "stock_text": stock_text(),
+        "stock_gaps": [] if unit_code else _stock_gaps(derived),
         "parts": [shown.province] if unit_code else derived.units,
         "all_units": derived.units,
         "differing_units": [part for part in ([shown.province] if unit_code else derived.units) if part.differs],

@@ -511,6 +511,24 @@ def test_annual_province_not_compared_when_a_unit_lacks_one_side(stc, skhdt, qua
     assert "data-differs" not in body
 
 
+def test_the_annual_page_says_which_units_the_provinces_stocks_leave_out(stc, skhdt, quarters, client, reviewer):
+    for kind in ("Q1", "Q2", "Q3", "Q4"):
+        put_report(stc, quarters[kind], ii06a({"linh_vuc": "A", "c4": 10, "c9": 9, "c12": 1}))
+    for kind in ("Q1", "Q2", "Q3"):  # its Q4 not approved yet
+        put_report(skhdt, quarters[kind], ii06a({"linh_vuc": "B", "c4": 5, "c9": 3, "c12": 2}))
+    derived = annual(2023)
+    by_unit = {part.unit.code: part for part in derived.units}
+    assert by_unit["SKHDT"].derived["II.06a"]["rows"]["c12"] == 2  # its own year ends with Q3
+    assert derived.province.derived["II.06a"]["rows"]["c12"] == 1  # the province's with Q4: STC's
+    client.force_login(reviewer)
+    body = text(client.get(reverse("annual", args=[2023])))
+    note = re.search(r'<div class="alert alert-secondary py-2 small" id="stock-gaps">(.*?)</div>\s*</div>', body, re.S)
+    assert " ".join(re.sub(r"<[^>]+>", " ", note.group(1)).split()) == (
+        "Số tồn cuối kỳ của Toàn tỉnh là của Quý IV, cộng các đơn vị có báo cáo Quý IV; không gồm Sở Kế hoạch "
+        "và Đầu tư (không có báo cáo Quý IV đã duyệt), nên ở các cột này dòng Toàn tỉnh khác tổng các đơn vị.")
+    assert 'id="stock-gaps"' not in text(client.get(reverse("annual", args=[2023]), {"don_vi": "STC"}))
+
+
 # ---------------------------------------------------------------------------------------------
 # Who may see it
 
