@@ -358,7 +358,7 @@
   document.addEventListener("submit", function (event) {
     var other = event.target;
     if (other === form || event.defaultPrevented || !(dirty || kept)) return;
-    var question = other.dataset.unsavedConfirm || (other.matches("[data-confirm]") ? "" : guardMessage());
+    var question = other.dataset.confirmUnsaved || (other.matches("[data-confirm]") ? "" : guardMessage());
     if (question && !window.confirm(question)) { event.preventDefault(); event.stopPropagation(); return; }
     leaving = true;
   }, true);
