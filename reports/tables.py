@@ -3,11 +3,21 @@
 Built from the declarations in forms_spec; the web page renders it, and so will the exports.
 """
 from dataclasses import dataclass, field
+from datetime import date
 from functools import cache
 
 from .compute import complete_form, form_totals
 from .formatting import fmt_int, fmt_pct
-from .forms_spec import CAP_LABELS, FORMS, NHOM_LABELS, ROMAN, abolished_levels, abolished_since, abolished_text
+from .forms_spec import (
+    CAP_LABELS,
+    FORMS,
+    NHOM_LABELS,
+    ROMAN,
+    abolished_levels,
+    abolished_on,
+    abolished_since,
+    abolished_text,
+)
 
 
 @dataclass
@@ -158,16 +168,17 @@ def _add_headings_08(rows):
 
 def mark_abolished(table, levels):
     """Mark the cells of levels that no longer exist (`levels`: forms_spec.abolished_levels) as not
-    entered: no value, the reason kept for the page. The TỔNG CỘNG row is left as computed."""
+    entered: no value, the reason kept for the page. A column of such a level (II.07b's cấp huyện)
+    is blank in every row, the summary rows and TỔNG CỘNG included; a row that is such a level
+    (II.03b's Cấp huyện) is blank, and the total stays the sum of the others."""
     if not levels:
         return table
-    for row in [*table.rows, *([table.blank_row] if table.blank_row else [])]:  # and the row "Thêm dòng" copies
-        if row.kind != "row":
-            continue
-        for cell in row.cells:
-            since = abolished_since(table.section, row.labels, cell.column, levels)
+    rows = [*table.rows, *([table.blank_row] if table.blank_row else [])]  # and the row "Thêm dòng" copies
+    for labels, cells in [*((row.labels if row.kind == "row" else {}, row.cells) for row in rows), ({}, table.total)]:
+        for cell in cells:
+            since = abolished_since(table.section, labels, cell.column, levels)
             if since:
-                level = table.section.level_of(row.labels, cell.column)
+                level = table.section.level_of(labels, cell.column)
                 cell.abolished, cell.value = abolished_text(level, since), None
     return table
 
@@ -291,10 +302,10 @@ def build_consolidated_tables(form_code, consolidated):
             first = (block_rows or [subtotal])[0]
             first.heading.insert(0, ("unit", f"{n}. {block.report.printed_unit_name}"))
             rows += [*block_rows, subtotal]
-        tables.append(SectionTable(
+        tables.append(mark_abolished(SectionTable(
             form=form, section=section, header=header_rows(form, section), numbers=_numbers(section),
             rows=rows, total=_cells(section, part.total), view="units",
-        ))
+        ), abolished_levels(consolidated.period)))
     return tables
 
 
@@ -312,10 +323,10 @@ def build_unit_summary_tables(form_code, consolidated):
         ]
         header = header_rows(form, section)
         header[0][1] = HeaderCell("Đơn vị", rowspan=header[0][1].rowspan)  # the rows are units here
-        tables.append(SectionTable(
+        tables.append(mark_abolished(SectionTable(
             form=form, section=section, header=header, numbers=_numbers(section),
             rows=rows, total=_cells(section, part.total), view="summary",
-        ))
+        ), abolished_levels(consolidated.period)))
     return tables
 
 
@@ -323,11 +334,11 @@ def build_linh_vuc_tables(form_code, consolidated):
     """The same sections with each lĩnh vực (cơ quan, cấp) summed across units."""
     form = FORMS[form_code]
     return [
-        SectionTable(
+        mark_abolished(SectionTable(
             form=form, section=section, header=header_rows(form, section), numbers=_numbers(section),
             rows=_data_rows(section, consolidated.forms[form_code][section.key].by_linh_vuc),
             total=_cells(section, consolidated.forms[form_code][section.key].total), view="linh_vuc",
-        )
+        ), abolished_levels(consolidated.period))
         for section in form.sections
     ]
 
@@ -364,8 +375,8 @@ def build_annual_tables(form_code, annual):
                                           section, None, code))
             block[0].heading.append(("unit", name))
             rows += block
-        tables.append(SectionTable(
+        tables.append(mark_abolished(SectionTable(
             form=form, section=section, header=header_rows(form, section), numbers=_numbers(section),
             rows=rows, total=[], view="annual",
-        ))
+        ), abolished_on(date(annual.year, 1, 1))))  # every span starts with the year
     return tables

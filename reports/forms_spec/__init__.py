@@ -1,7 +1,7 @@
 """The six biểu of Thông tư 01/2020/TT-VPCP, each declared once (see base.py)."""
 from . import ii_03b, ii_04, ii_05a, ii_06a, ii_07b, ii_08
 from .base import CAP_LABELS, NHOM_LABELS, ROMAN, Column, FormSpec, Rate, Section
-from .levels import abolished_levels, abolished_since, abolished_text
+from .levels import abolished_levels, abolished_on, abolished_since, abolished_text
 
 FORMS: dict[str, FormSpec] = {f.code: f for f in (ii_03b.FORM, ii_04.FORM, ii_05a.FORM, ii_06a.FORM, ii_07b.FORM, ii_08.FORM)}
 
@@ -28,4 +28,4 @@ def stock_text():
 
 
 __all__ = ["CAP_LABELS", "FORMS", "NHOM_LABELS", "ROMAN", "Column", "FormSpec", "Rate", "Section", "abolished_levels",
-           "abolished_since", "abolished_text", "all_sections", "stock_text"]
+           "abolished_on", "abolished_since", "abolished_text", "all_sections", "stock_text"]

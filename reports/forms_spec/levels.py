@@ -13,12 +13,16 @@ ABOLITION_SETTINGS = {"huyen": "LEVEL_HUYEN_ABOLISHED"}
 def abolished_levels(period):
     """{level: date it ceased} for a period (a ReportingPeriod) whose quarter, half or year starts on
     or after that date; {} for earlier periods (and for no period)."""
-    if period is None:
-        return {}
+    return {} if period is None else abolished_on(period.first_day)
+
+
+def abolished_on(first_day):
+    """{level: date it ceased} for a span of time starting on `first_day` (abolished_levels; the
+    annual view's year)."""
     from django.conf import settings  # read when asked, so that a test's override_settings counts
 
     since = {level: getattr(settings, name) for level, name in ABOLITION_SETTINGS.items()}
-    return {level: day for level, day in since.items() if period.first_day >= day}
+    return {level: day for level, day in since.items() if first_day >= day}
 
 
 def abolished_since(section, row, column, levels):

@@ -265,6 +265,11 @@ def report_table(table, editable=False):
     if table.total:  # the annual view has none
         out.append('<tfoot><tr class="total-row"><td></td><td>TỔNG CỘNG</td>')
         for cell in table.total:
+            if cell.abolished:  # the column of a level that no longer exists: blank, greyed, never summed
+                why = escape(f"Không áp dụng: {cell.abolished}")
+                out.append(f'<td class="cell-abolished" data-total="{cell.key}" data-abolished title="{why}">'
+                           '<span data-value></span></td>')
+                continue
             rate_attr = f" {_formula_attrs(cell.column)}" if cell.column.rate else ""
             warning = f'<div class="cell-warning small text-start">⚠ {escape(cell.warning)}</div>' if cell.warning else ""
             out.append(f'<td class="text-end{" table-warning" if cell.warning else ""}" data-total="{cell.key}"{rate_attr}>'

@@ -84,7 +84,7 @@
       });
     });
     // Totals: sum every count column; rates come after, from the totals.
-    table.querySelectorAll("tfoot td[data-total]").forEach(function (td) {
+    table.querySelectorAll("tfoot td[data-total]:not([data-abolished])").forEach(function (td) {
       if (td.dataset.rate) return;
       var key = td.dataset.total, total = 0;
       rows.forEach(function (row) { total += cellValue(row, key); });
@@ -111,7 +111,7 @@
         td.querySelector("[data-value]").textContent = formatPct(cellValue(row, parts[0]), den);
       });
     });
-    table.querySelectorAll("tfoot td[data-rate]").forEach(function (td) {
+    table.querySelectorAll("tfoot td[data-rate]:not([data-abolished])").forEach(function (td) {
       var parts = td.dataset.rate.split(" ");
       var other = parts.length < 3 ? table : tableOf(table.dataset.form, parts[2]);
       var num = Number(table.querySelector('tfoot td[data-total="' + parts[0] + '"]').dataset.number || 0);

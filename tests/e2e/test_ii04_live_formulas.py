@@ -35,3 +35,19 @@ def test_ii04_savings_and_rates_recompute_as_the_officer_types(page):
     cell(page, "II.04", "rows", 0, "c12").fill("2.500.000.000")  # the cost rose
     assert computed(page, "II.04", "rows", 0, "c13").inner_text().strip() == "-500.000.000"
     assert total(page, "II.04", "rows", "c14").inner_text().strip() == "-25,00%"
+
+
+@pytest.mark.usefixtures("no_autosave")
+def test_the_totals_of_cap_huyen_stay_blank_as_the_officer_types(page):
+    """From 2025-Q3 the cấp huyện columns of II.07b take no figure: their TỔNG CỘNG is blank, not the
+    0 a sum of nothing would give, before and after typing."""
+    call_command("load_demo", verbosity=0)
+    period = ReportingPeriod.objects.get(is_open=True, kind__startswith="Q")
+    login(page, "stc")
+    page.goto(f"/bao-cao/{period.code}/STC/")
+    page.click("button[data-tab='II.07b']")
+    before = total(page, "II.07b", "rows", "c3").inner_text().strip()
+    cell(page, "II.07b", "rows", 0, "c4").fill(str(int(cell(page, "II.07b", "rows", 0, "c4").input_value()) + 1))
+    assert total(page, "II.07b", "rows", "c3").inner_text().strip() != before  # the page did recompute
+    assert [total(page, "II.07b", "rows", key).inner_text().strip() for key in ("c5", "c9", "c13")] == ["", "", ""]
+    assert [total(page, "II.07b", "bon_tai_cho", key).inner_text().strip() for key in ("c5", "c6")] == ["", ""]

@@ -2,6 +2,7 @@
 cells of II.03b and II.07b take no figure — refused on import, greyed on the page, blank in exports."""
 import copy
 import io
+import re
 from datetime import date
 
 import pytest
@@ -138,6 +139,13 @@ def test_the_2025_q3_excel_export_leaves_cap_huyen_cells_blank(stc, officer_stc)
     assert section_ii[5 - 1].value is None and section_ii[6 - 1].value in (None, "")  # section II (5), (6)
     huyen = row_of(sheet_values(report, "II.03b"), "Cấp huyện")
     assert [cell.value for cell in huyen[2:11] if cell.column != 5] == [None] * 8  # entered (3)…(11)
+    # TỔNG CỘNG: blank under the level's columns too; the other columns add up as ever.
+    total_i, total_ii = [line for line in sheet.iter_rows() if line[0].value == "TỔNG CỘNG"]
+    assert [total_i[n - 1].value for n in (5, 9, 13)] == [None, None, None]
+    assert [total_i[n - 1].value for n in (3, 4, 6)] == [6, 6, 0]
+    assert total_ii[5 - 1].value is None and total_ii[6 - 1].value in (None, "")
+    ii03b_totals = [line for line in sheet_values(report, "II.03b").iter_rows() if line[0].value == "TỔNG CỘNG"]
+    assert ii03b_totals[1][11 - 1].value == 6  # II.03b mục II (11): 6 TTHC, the Cấp huyện row blank
 
 
 @pytest.mark.django_db
@@ -146,3 +154,22 @@ def test_the_2024_q4_excel_export_prints_cap_huyen_figures(stc, officer_stc):
     report = save_report(stc, period, copy.deepcopy(GOOD_FORMS), actor=officer_stc)
     section_i = row_of(sheet_values(report, "II.07b"), "Quản lý công sản")
     assert [section_i[n - 1].value for n in (5, 9, 13)] == [4, 4, 4]
+
+
+@pytest.mark.django_db
+def test_the_provinces_2025_q3_tables_leave_cap_huyen_blank(client, stc, officer_stc, reviewer):
+    period, _ = services.period_open("2025-Q3")
+    report = save_report(stc, period, without_huyen(GOOD_FORMS), actor=officer_stc)
+    services.report_submit(report=report, actor=officer_stc)
+    services.report_approve(report=report, actor=reviewer)
+    client.force_login(reviewer)
+    url = reverse("consolidation", args=["2025-Q3"])
+    for view in ("tom-tat", "don-vi", "linh-vuc"):
+        body = text(client.get(url, {"bieu": "II.07b", "xem": view}))
+        table = re.search(r'data-form="II.07b" data-section="rows".*?</table>', body, re.S).group(0)
+        total = re.search(r'<tr class="total-row">.*?</tr>', table, re.S).group(0)
+        assert '<td class="cell-abolished" data-total="c5" data-abolished' in total, view
+        assert '<td class="text-end" data-total="c3"><span data-value>6</span></td>' in total, view
+    body = text(client.get(url, {"bieu": "II.03b", "xem": "linh-vuc"}))
+    huyen = re.search(r'<tr data-row>\s*<td[^>]*>\d+</td>\s*<td class="row-label">Cấp huyện</td>.*?</tr>', body, re.S)
+    assert huyen and "không áp dụng" in huyen.group(0) and 'data-col="c11">0<' not in huyen.group(0)
