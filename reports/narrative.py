@@ -3,6 +3,7 @@ which the application writes itself from the biểu."""
 from .compute import form_totals, rates_06a
 from .formatting import fmt_int as n
 from .formatting import fmt_pct
+from .forms_spec import CAP_LABELS, abolished_levels
 
 HEADINGS = {
     "I": "I. TÌNH HÌNH, KẾT QUẢ KIỂM SOÁT THỦ TỤC HÀNH CHÍNH",
@@ -36,17 +37,24 @@ def _attached(code):
     return f"(Đính kèm Biểu số {code}/VPCP/KSTT)"
 
 
-def _i3(data):
+def _levels(figures, gone, sep=": "):
+    """"cấp tỉnh: 6, cấp huyện: 4, cấp xã: 0" from {level: figure text}, without the levels that no
+    longer exist in the period (`gone`): their cells take no figure."""
+    return ", ".join(f"{CAP_LABELS[level].lower()}{sep}{text}" for level, text in figures.items()
+                     if level not in gone)
+
+
+def _i3(data, gone):
     t = form_totals("II.03b", data["II.03b"])
     local, central = t["dia_phuong"], t["trung_uong"]
     decisions = local["c3"] + central["c3"]
     published = local["c5"] + central["c5"]
+    levels = _levels({cap: n(_cap_c11(data, cap)) for cap in ("tinh", "huyen", "xa")}, gone)
     return (
         f"Trong kỳ, đã ban hành {n(decisions)} quyết định công bố với {n(published)} TTHC được công bố "
         f"(quy định mới: {n(local['c6'] + central['c6'])}, sửa đổi, bổ sung: {n(local['c7'] + central['c7'])}, "
         f"bãi bỏ: {n(local['c8'] + central['c8'])}). "
-        f"Tổng số TTHC thuộc thẩm quyền giải quyết: {n(local['c11'])} (cấp tỉnh: {n(_cap_c11(data, 'tinh'))}, "
-        f"cấp huyện: {n(_cap_c11(data, 'huyen'))}, cấp xã: {n(_cap_c11(data, 'xa'))}).\n{_attached('II.03b')}"
+        f"Tổng số TTHC thuộc thẩm quyền giải quyết: {n(local['c11'])} ({levels}).\n{_attached('II.03b')}"
     )
 
 
@@ -60,7 +68,7 @@ def _rate(value):
     return fmt_pct(value) if value is not None else "—"
 
 
-def _i4(data):
+def _i4(data, gone):
     t = form_totals("II.04", data["II.04"])["rows"]
     return (
         f"Tổng số TTHC cần rà soát, đơn giản hóa theo Kế hoạch: {n(t['c3'])} TTHC; đã rà soát, thông qua "
@@ -72,7 +80,7 @@ def _i4(data):
     )
 
 
-def _i5(data):
+def _i5(data, gone):
     t = form_totals("II.05a", data["II.05a"])["rows"]
     return (
         f"Tổng số phản ánh, kiến nghị (PAKN) đã tiếp nhận trong kỳ báo cáo: {n(t['c3'])} PAKN, trong đó: "
@@ -83,7 +91,7 @@ def _i5(data):
     )
 
 
-def _i6(data):
+def _i6(data, gone):
     t = form_totals("II.06a", data["II.06a"])["rows"]
     rate = rates_06a(t)
     rates = []
@@ -103,23 +111,23 @@ def _i6(data):
     )
 
 
-def _i7(data):
+def _i7(data, gone):
     t = form_totals("II.07b", data["II.07b"])
     i, ii = t["rows"], t["bon_tai_cho"]
+    competent = _levels({"tinh": n(i["c4"]), "huyen": n(i["c5"]), "xa": n(i["c6"])}, gone)
+    one_stop = _levels({"tinh": n(i["c8"]), "huyen": n(i["c9"]), "xa": n(i["c10"])}, gone)
+    at_desk = _levels({level: n(ii[count]) + (f" ({fmt_pct(ii[rate])})" if ii[rate] is not None else "")
+                       for level, count, rate in (("tinh", "c3", "c4"), ("huyen", "c5", "c6"))}, gone, sep=" ")
     return (
-        f"Tổng số TTHC thuộc thẩm quyền giải quyết: {n(i['c3'])} (cấp tỉnh: {n(i['c4'])}, cấp huyện: {n(i['c5'])}, "
-        f"cấp xã: {n(i['c6'])}); số TTHC thực hiện theo cơ chế một cửa, một cửa liên thông: {n(i['c7'])} "
-        f"(tại Bộ phận Một cửa cấp tỉnh: {n(i['c8'])}, cấp huyện: {n(i['c9'])}, cấp xã: {n(i['c10'])}); "
+        f"Tổng số TTHC thuộc thẩm quyền giải quyết: {n(i['c3'])} ({competent}); "
+        f"số TTHC thực hiện theo cơ chế một cửa, một cửa liên thông: {n(i['c7'])} "
+        f"(tại Bộ phận Một cửa {one_stop}); "
         f"số quy trình nội bộ được ban hành: {n(i['c11'])}. "
-        f'Số TTHC thực hiện "4 tại chỗ": cấp tỉnh {n(ii["c3"])}'
-        + (f" ({fmt_pct(ii['c4'])})" if ii["c4"] is not None else "")
-        + f", cấp huyện {n(ii['c5'])}"
-        + (f" ({fmt_pct(ii['c6'])})" if ii["c6"] is not None else "")
-        + f".\n{_attached('II.07b')}"
+        f'Số TTHC thực hiện "4 tại chỗ": {at_desk}.\n{_attached("II.07b")}'
     )
 
 
-def _i8(data):
+def _i8(data, gone):
     rows = data["II.08"]["rows"]
     t = form_totals("II.08", data["II.08"])["rows"]
     integrated = sum(1 for row in rows if row.get("c9") == 1)
@@ -137,6 +145,8 @@ GENERATORS = {"I.3": _i3, "I.4": _i4, "I.5": _i5, "I.6": _i6, "I.7": _i7, "I.8":
 GENERATED_NUMBERS = ", ".join(key.split(".")[1] for key in GENERATORS)
 
 
-def generated(data):
-    """{section key: generated sentences} for the sections that restate figures."""
-    return {key: generate(data) for key, generate in GENERATORS.items()}
+def generated(data, period=None):
+    """{section key: generated sentences} for the sections that restate figures; a level that no
+    longer exists in `period` (forms_spec.abolished_levels) is not named."""
+    gone = abolished_levels(period)
+    return {key: generate(data, gone) for key, generate in GENERATORS.items()}

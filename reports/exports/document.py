@@ -94,8 +94,8 @@ def consolidated_stem(period, include_submitted):
     return f"tong_hop_{period.code}{'_gom_da_gui' if include_submitted else ''}"
 
 
-def _narrative(data, texts):
-    generated = narrative.generated(data)
+def _narrative(data, texts, period):
+    generated = narrative.generated(data, period)
     return [NarrativeSection(key, title, generated.get(key, ""), texts.get(key, "")) for key, title in narrative.SECTIONS]
 
 
@@ -135,7 +135,7 @@ def unit_document(report, data=None):
         code=report.unit.code,
         forms=[FormExport(spec, build_tables(code, data[code], data[code], period=report.period))
                for code, spec in FORMS.items()],
-        narrative=_narrative(data, report.narrative),
+        narrative=_narrative(data, report.narrative, report.period),
         rates_06a=rates_06a(form_totals("II.06a", data["II.06a"])["rows"]),
         **_fields(issuer, report.period, meta, document_meta.issue_date(meta, report.submitted_at)),
     )
@@ -156,7 +156,7 @@ def province_document(consolidated):
         kind="province",
         code="UBND",
         forms=[FormExport(spec, build_consolidated_tables(code, consolidated)) for code, spec in FORMS.items()],
-        narrative=_narrative(data, {}),
+        narrative=_narrative(data, {}, period),
         rates_06a=consolidated.rates_06a,
         include_submitted=consolidated.include_submitted,
         **_fields(document_meta.province_issuer(meta), period, meta, document_meta.issue_date(meta, last_approval)),

@@ -122,7 +122,7 @@ def _page(request, unit, period, report, *, typed=None, version=None, status=200
     base, changes = _changes_since_last_submission(report, transitions)
     changed = changed_cells(changes)
     first_error_form = next((i.form for i in judgement.errors if i.form), None)
-    generated = narrative.generated(judgement.data) if judgement.ok else {}
+    generated = narrative.generated(judgement.data, period) if judgement.ok else {}
     context = {
         "unit": unit,
         "period": period,

@@ -1,7 +1,7 @@
 """Computed columns, TỔNG CỘNG rows, Vietnamese number formatting and the generated narrative."""
 import pytest
 
-from reports import compute, narrative, rules
+from reports import compute, narrative, rules, services
 from reports.formatting import fmt_int, fmt_pct, percent
 
 
@@ -86,6 +86,23 @@ def test_narrative_of_the_other_forms(good_forms):
     assert "Tổng số TTHC thuộc thẩm quyền giải quyết: 10 (cấp tỉnh: 6, cấp huyện: 4, cấp xã: 0)" in generated["I.3"]
     assert 'Số TTHC thực hiện "4 tại chỗ": cấp tỉnh 2 (33,33%), cấp huyện 0 (0,00%).' in generated["I.7"]
     assert "Đã tích hợp với Cổng Dịch vụ công quốc gia: 1/1 dòng dịch vụ." in generated["I.8"]
+
+
+@pytest.mark.django_db
+def test_narrative_names_no_level_that_no_longer_exists(good_forms):
+    data, _, _ = rules.check(good_forms)
+    before = narrative.generated(data, services.period_open("2025-Q2")[0])
+    assert "(cấp tỉnh: 6, cấp huyện: 4, cấp xã: 0)" in before["I.3"]
+    good_forms["II.03b"]["dia_phuong"][1] = {"cap": "huyen"}
+    for row in good_forms["II.07b"]["rows"]:
+        row.update(c5=0, c9=0, c13=0)
+    data, _, _ = rules.check(good_forms)
+    after = narrative.generated(data, services.period_open("2025-Q3")[0])
+    assert "Tổng số TTHC thuộc thẩm quyền giải quyết: 6 (cấp tỉnh: 6, cấp xã: 0)." in after["I.3"]
+    assert "cấp huyện" not in after["I.7"]
+    assert after["I.7"].startswith("Tổng số TTHC thuộc thẩm quyền giải quyết: 6 (cấp tỉnh: 6, cấp xã: 0); ")
+    assert "(tại Bộ phận Một cửa cấp tỉnh: 6, cấp xã: 0)" in after["I.7"]
+    assert 'Số TTHC thực hiện "4 tại chỗ": cấp tỉnh 2 (33,33%).' in after["I.7"]
 
 
 def test_narrative_of_an_empty_report_has_no_rates():
