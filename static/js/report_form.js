@@ -14,6 +14,13 @@
     if (target.matches("form[data-confirm]") && !window.confirm(target.dataset.confirm)) event.preventDefault();
   }, true);
 
+  // A warning's "Chưa có giải trình" goes once its explanation is typed.
+  document.addEventListener("input", function (event) {
+    if (!event.target.matches('textarea[name^="expl|"]')) return;
+    var badge = event.target.closest("[data-warning]").querySelector("[data-unexplained]");
+    if (badge) badge.hidden = event.target.value.trim() !== "";
+  });
+
   // Each item of the error list opens its biểu's tab and puts the caret in the cell.
   document.addEventListener("click", function (event) {
     var link = event.target.closest("[data-goto-tab]");

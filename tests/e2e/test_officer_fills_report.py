@@ -94,7 +94,10 @@ def test_officer_fills_checks_explains_and_submits(page):
     page.wait_for_load_state()
     assert "chưa có giải trình" in page.content()
     page.click("button[data-tab='canh-bao']")
+    unexplained = page.locator('[data-warning="II.06a.balance"] [data-unexplained]')
+    assert unexplained.is_visible()  # the box to fill, among the warnings
     page.locator('[data-warning="II.06a.balance"] textarea').fill("10 hồ sơ chuyển Sở Xây dựng giải quyết.")
+    assert unexplained.is_hidden()
     page.click("button[value=submit]")
     page.wait_for_load_state()
     assert "Đã gửi báo cáo" in page.content()

@@ -100,7 +100,8 @@ def test_warning_needs_explanation_before_submit(client, officer_stc, stc, perio
     assert response.status_code == 302
     assert Report.objects.get().status == Report.Status.DRAFT
     body = text(client.get(response["Location"]))
-    assert "còn 1 cảnh báo chưa có giải trình" in body
+    assert "còn 1 cảnh báo chưa có giải trình (Biểu II.06a, dòng &quot;Quản lý công sản&quot;, cột (3))" in body
+    assert body.count("data-unexplained>Chưa có giải trình</span>") == 1  # the box to fill is marked
     name = "expl|II.06a.balance|II.06a|rows|1"
     response = post_page(client, period, stc, form_post(good_forms, 2, action="submit",
                                                          **{name: "Một hồ sơ chuyển cơ quan khác"}))
