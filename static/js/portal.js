@@ -96,7 +96,11 @@
   }
   group.addEventListener("click", function (event) {
     var link = event.target.closest("a[data-download]");
-    if (!link || link.hasAttribute("data-ready") || link.getAttribute("data-download") === "json") return;
+    if (!link || link.hasAttribute("data-ready")) return;
+    if (link.getAttribute("data-download") === "json") {  // written at once, by the link itself
+      if (!busy) show("");
+      return;
+    }
     event.preventDefault();
     start(link.getAttribute("href"), link.textContent.trim());
   });

@@ -46,6 +46,9 @@ def test_officer_and_reviewer_download_all_six_files(page, tmp_path):
     page.goto(f"/bao-cao/{previous.code}/STC/")
     officer_files = {fmt: download(page, fmt, tmp_path) for fmt in ("xlsx", "docx", "pdf")}
     assert officer_files["pdf"].name == f"STC_{previous.code}.pdf"
+    assert "Tệp PDF đã sẵn sàng" in page.locator("#download-status").inner_text()
+    assert download(page, "json", tmp_path).name == f"STC_{previous.code}.json"
+    assert page.locator("#download-status").inner_text().strip() == ""  # not the PDF's news any more
     check_files(officer_files, "Quản lý công sản")
     page.click("text=Đăng xuất")
 
