@@ -2,7 +2,7 @@
 import pytest
 
 from reports.models import Report
-from tests.conftest import save_report
+from tests.conftest import make_unit, save_report
 
 from .conftest import login
 
@@ -128,7 +128,7 @@ def test_a_long_lĩnh_vực_shows_whole_in_its_input(page, stc, period, officer_
     assert labels.first.get_attribute("title") == names[0]  # and on hovering it
 
 
-def test_phone_no_sideways_scroll_and_a_collapsed_navbar(browser, live_server, stc_report, reviewer):
+def test_phone_no_sideways_scroll_and_a_collapsed_navbar(browser, live_server, stc_report, officer_stc, reviewer):
     def phone():
         context = browser.new_context(base_url=live_server.url, viewport={"width": 390, "height": 844},
                                       locale="vi-VN")
@@ -137,9 +137,13 @@ def test_phone_no_sideways_scroll_and_a_collapsed_navbar(browser, live_server, s
     def width(page):
         return page.evaluate("document.documentElement.scrollWidth")
 
+    officer_stc.units.add(make_unit("SNV", "Sở Nội vụ", ["Công chức, viên chức"]))  # no report yet
     context, page = phone()
     login(page, "stc")
     assert width(page) <= 390  # home
+    for name in ("Tiếp tục nhập", "Nhập báo cáo"):
+        button = page.get_by_role("link", name=name).bounding_box()
+        assert button["x"] + button["width"] <= 390, name  # whole, not cut by the table's edge
     page.goto(report_url(stc_report))
     for tab in ("II.03b", "II.04", "II.05a", "II.06a", "II.07b", "II.08", "bao-cao"):
         page.click(f"button[data-tab='{tab}']")
@@ -154,6 +158,9 @@ def test_phone_no_sideways_scroll_and_a_collapsed_navbar(browser, live_server, s
     login(page, "tonghop")
     page.goto(f"/theo-doi/{stc_report.period.code}/")
     assert page.locator("#board").is_visible() and width(page) <= 390
+    page.goto(f"/tong-hop/{stc_report.period.code}/")
+    picker = page.get_by_label("Kỳ báo cáo")
+    assert picker.evaluate("s => s.getBoundingClientRect().width") > 140  # "Quý III năm 2023" readable, not "Qu"
     context.close()
 
 
