@@ -62,8 +62,12 @@ class ReportingPeriodForm(forms.ModelForm):
 @admin.register(ReportingPeriod)
 class ReportingPeriodAdmin(admin.ModelAdmin):
     form = ReportingPeriodForm
-    list_display = ["code", "label", "start", "end", "deadline", "is_open"]
+    list_display = ["code", "name", "start", "end", "deadline", "is_open"]
     list_filter = ["is_open", "kind", "year"]
+
+    @admin.display(description="Tên kỳ")
+    def name(self, period):
+        return period.label
     # No list_editable “đang mở”: closing goes through a confirmation (the action, the change form).
     actions = ["open_periods", "close_periods"]
 

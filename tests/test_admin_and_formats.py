@@ -1,4 +1,7 @@
 """Vietnamese formats and the admins' pages."""
+import json
+import re
+
 from django.template import Context, Template
 from django.urls import reverse
 
@@ -41,6 +44,25 @@ def test_admin_pages_are_vietnamese(client, admin_user):
     client.force_login(admin_user)
     body = client.get(reverse("admin:index")).content.decode()
     assert "Quản trị cổng báo cáo kiểm soát TTHC" in body and "Kỳ báo cáo" in body
+
+
+def test_no_english_left_on_the_admins_pages(client, admin_user, officer_stc, period):
+    """Django's Vietnamese stops at what it translated before 5.x; the apps the portal adds have none."""
+    admin_user.is_superuser = True
+    admin_user.save()
+    client.force_login(admin_user)
+    index = client.get(reverse("admin:index")).content.decode()
+    assert "Chống dò mật khẩu" in index and "Hàng đợi tạo tệp xuất" in index and "lần đăng nhập sai" in index.lower()
+    for english in ("Axes", "Access attempts", "Tasks Database Backend", "Task Results", "Các nhóm"):
+        assert english not in index, english
+    periods = client.get(reverse("admin:reports_reportingperiod_changelist")).content.decode()
+    assert "Tên kỳ" in periods and "Quý III năm 2023" in periods and "Show counts" not in periods
+    user = client.get(reverse("admin:units_user_change", args=[officer_stc.pk])).content.decode()
+    assert "Đặt lại mật khẩu" in user and "không ai xem được mật khẩu" in user
+    assert "Can add" not in user and 'name="user_permissions"' not in user
+    script = client.get(reverse("admin:jsi18n")).content.decode()  # the multiple-choice boxes' words
+    catalog = json.loads(re.search(r"const newcatalog = (\{.*?\});", script, re.S).group(1))
+    assert catalog["Choose all %s"] == "Chọn tất cả %s" and catalog["Remove all %s"] == "Bỏ tất cả %s"
 
 
 def test_officer_cannot_open_admin(client, officer_stc):

@@ -38,9 +38,9 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "crispy_forms",
     "crispy_bootstrap5",
-    "axes",
+    "tthc_portal.apps.AxesConfig",
     "django_tasks",
-    "django_tasks_db",
+    "tthc_portal.apps.ExportQueueConfig",
     "units",
     "reports",
 ]
@@ -125,6 +125,8 @@ AXES_RESET_ON_SUCCESS = True
 
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", "Tiếng Việt")]
+# What Django and the third-party apps leave in English in Vietnamese (their admin pages).
+LOCALE_PATHS = [BASE_DIR / "tthc_portal" / "locale"]
 TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_I18N = True
 USE_TZ = True

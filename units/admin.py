@@ -2,6 +2,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.models import Group
 from django.db.models import Count, Q
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -243,10 +244,21 @@ class LinhVucAdmin(admin.ModelAdmin):
         })
 
 
+# What a user may do in the portal is its role (and units), not Django's groups and permissions: the
+# administration neither lists those (in English, from the apps' model names) nor offers them.
+admin.site.unregister(Group)
+
+
+def _without_groups_and_permissions(fieldsets):
+    return tuple((name, {**options, "fields": [f for f in options["fields"] if f not in ("groups", "user_permissions")]})
+                 for name, options in fieldsets)
+
+
 @admin.register(User)
 class PortalUserAdmin(UserAdmin):
     list_display = ["username", "first_name", "last_name", "role", "is_active"]
     list_filter = ["role", "is_active", "units"]
-    filter_horizontal = ["units", "groups", "user_permissions"]
-    fieldsets = UserAdmin.fieldsets + (("Vai trò trong cổng báo cáo", {"fields": ["role", "units"]}),)
+    filter_horizontal = ["units"]
+    fieldsets = _without_groups_and_permissions(UserAdmin.fieldsets) + (
+        ("Vai trò trong cổng báo cáo", {"fields": ["role", "units"]}),)
     add_fieldsets = UserAdmin.add_fieldsets + (("Vai trò trong cổng báo cáo", {"fields": ["role", "units"]}),)
