@@ -2,9 +2,12 @@
 reorganisation in 2025, and the commune level of today."""
 from datetime import date
 from types import SimpleNamespace
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.management import call_command
+from django.urls import reverse
+from django.utils import timezone
 
 from reports import selectors, services
 from reports.models import Report, ReportingPeriod
@@ -120,3 +123,18 @@ def test_load_demo_on_any_day_of_the_reorganisation_makes_reports_that_pass(db, 
         assert (judgement.errors, judgement.warnings) == ([], []), report
     call_command("load_demo", verbosity=0)
     assert Report.objects.count() == made
+
+
+def test_the_demos_past_reports_were_sent_in_their_own_time(demo, client):
+    """Not all "late" on the board because the demo was loaded today: sent between the period's end
+    and its deadline, approved after, each step dated so in the report's history."""
+    past = Report.objects.filter(period__code="2023-Q3").select_related("period")
+    assert past.count() >= 4
+    for report in past:
+        sent = report.submitted_at.astimezone(ZoneInfo("Asia/Ho_Chi_Minh")).date()
+        assert report.period.end < sent <= report.period.deadline and not report.is_late
+        assert [t.at for t in report.transitions.all()] == sorted(t.at for t in report.transitions.all())
+        assert report.transitions.first().at == report.submitted_at
+    client.force_login(User.objects.get(username="tonghop"))
+    body = client.get(reverse("board", args=["2023-Q3"])).content.decode()
+    assert "15/09/2023" in body and f"{timezone.localdate():%d/%m/%Y}" not in body

@@ -14,10 +14,13 @@ renamed, a password changed or a period re-opened by an admin stays so on the ne
   it exists) for the quarter before the open one; 2023-Q3 of some departments and districts; from
   2025-Q3 on, some commune reports in the quarter before the open one and in the open one.
 """
+from datetime import datetime, time, timedelta
+
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.timezone import make_aware
 
 from fixtures import demo_province as demo
 from fixtures import demo_reorganisation as reorg
@@ -226,12 +229,29 @@ def load_demo_reports(open_period):
         report = services.report_submit(report=report, actor=officer)
         if status == Report.Status.APPROVED:
             services.report_approve(report=report, actor=reviewer)
+        if period.deadline < timezone.localdate():
+            _dated_back(report, len(made))
         made.append(f"{unit.code} {period.code}")
     for code in reopened:
         services.period_close(code)
     if previous is not None:
         previous.refresh_from_db()
     return previous, made
+
+
+def _dated_back(report, n):
+    """A past period's demo report saved, sent and approved in its own time, not today: sent on one of
+    the days between the period's end and its deadline (on time, as most are), approved two days
+    later, so that the board and the home page read as they did then."""
+    period = report.period
+    days = max((period.deadline - period.end).days, 1)
+    sent_on = period.end + timedelta(days=1 + n % days)
+    sent = make_aware(datetime.combine(sent_on, time(9, 30) if n % 2 else time(14, 15)))
+    report.revisions.update(at=sent - timedelta(minutes=20))
+    for step, transition in enumerate(report.transitions.order_by("at", "id")):
+        transition.at = sent + timedelta(days=2 * step, hours=step)
+        transition.save(update_fields=["at"])
+    Report.objects.filter(pk=report.pk).update(submitted_at=sent, updated_at=transition.at)
 
 
 def demo_catalogue(unit, period, catalogues):
