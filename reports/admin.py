@@ -64,12 +64,12 @@ class ReportingPeriodAdmin(admin.ModelAdmin):
     form = ReportingPeriodForm
     list_display = ["code", "name", "start", "end", "deadline", "is_open"]
     list_filter = ["is_open", "kind", "year"]
+    # No list_editable “đang mở”: closing goes through a confirmation (the action, the change form).
+    actions = ["open_periods", "close_periods"]
 
     @admin.display(description="Tên kỳ")
     def name(self, period):
         return period.label
-    # No list_editable “đang mở”: closing goes through a confirmation (the action, the change form).
-    actions = ["open_periods", "close_periods"]
 
     def save_model(self, request, obj, form, change):
         if change and form.closing:
