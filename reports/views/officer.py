@@ -352,10 +352,13 @@ def report_download(request, period_code, unit_code, fmt):
     if fmt not in exports.CONTENT_TYPES:
         raise Http404("Không có định dạng này.")
     data = None
-    if report is None:
-        # Not saved yet: the blank forms the page shows (the unit's lĩnh vực, the carried-over
-        # files), e.g. to fill the Excel workbook offline and upload it back.
-        report, data = Report(unit=unit, period=period), selectors.initial_forms(unit, period)
+    if report is None or not report.revisions.exists():
+        # Never saved (no report yet, or only a working copy): the blank forms the page shows (the
+        # unit's lĩnh vực, the carried-over files), e.g. to fill the Excel workbook offline and
+        # upload it back.
+        figures, saved = selectors.page_forms(unit, period, report, [])
+        if not saved:
+            report, data = report or Report(unit=unit, period=period), figures
     if fmt == "json":
         body = json.dumps(report_document(report, data), ensure_ascii=False, indent=2).encode()
     elif data is None:

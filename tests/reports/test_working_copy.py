@@ -183,6 +183,19 @@ def test_a_blank_draft_downloads_its_blank_forms(client, officer_stc, stc, perio
     assert not Report.objects.exists()
 
 
+def test_a_report_never_saved_downloads_its_prefilled_forms_not_empty_tables(client, officer_stc, stc, period,
+                                                                             good_forms):
+    client.force_login(officer_stc)
+    good_forms["II.06a"]["rows"][0]["c4"] = "55%"  # a first save with an error: only a working copy
+    assert client.post(reverse("report", args=[period.code, stc.code]), form_post(good_forms, 0)).status_code == 422
+    response = client.get(reverse("report_download", args=[period.code, stc.code, "json"]))
+    rows = json.loads(response.content)["forms"]["II.06a"]["rows"]
+    assert [row["linh_vuc"] for row in rows] == ["Quản lý công sản", "Quản lý giá", "Đăng ký mã số",
+                                                 "Tài chính doanh nghiệp"]
+    assert all(row["c4"] == 0 for row in rows)  # the working copy is never printed
+    assert client.get(reverse("report_download", args=[period.code, stc.code, "xlsx"])).status_code == 200
+
+
 def test_a_returned_report_says_when_and_what_is_left(client, officer_stc, reviewer, stc, period, stc_report):
     services.report_submit(report=stc_report, actor=officer_stc)
     services.report_return(report=stc_report, actor=reviewer, reason="Sửa dòng Quản lý giá.")
