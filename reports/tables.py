@@ -174,7 +174,9 @@ def mark_abolished(table, levels):
     if not levels:
         return table
     rows = [*table.rows, *([table.blank_row] if table.blank_row else [])]  # and the row "Thêm dòng" copies
-    for labels, cells in [*((row.labels if row.kind == "row" else {}, row.cells) for row in rows), ({}, table.total)]:
+    # A summary row (a unit's Cộng, the annual view's) and TỔNG CỘNG have no level of their own.
+    lines = [(row.labels if row.kind == "row" else {}, row.cells) for row in rows] + [({}, table.total)]
+    for labels, cells in lines:
         for cell in cells:
             since = abolished_since(table.section, labels, cell.column, levels)
             if since:

@@ -127,9 +127,10 @@ def _row_html(table, row, editable):
         notes = [_note_id(name, "err") + f"-{n}" for n in range(len(row.errors))]
         notes += [_note_id(name, "warn") + f"-{n}" for n in range(len(row.warnings))]
         invalid = INVALID if row.errors else ""
+        label = escape(row.label)
         out.append(
             f'<input type="text" class="form-control form-control-sm{" is-invalid" if row.errors else ""}" data-label '
-            f'name="{name}" value="{escape(row.label)}" title="{escape(row.label)}" {extra} aria-label="{what}, {line}"'
+            f'name="{name}" value="{label}" title="{label}" {extra} aria-label="{what}, {line}"'
             f"{invalid}{_described(notes)}>")
     else:
         out.append(escape(row.label))

@@ -248,10 +248,11 @@ def _dated_back(report, n):
     sent_on = period.end + timedelta(days=1 + n % days)
     sent = make_aware(datetime.combine(sent_on, time(9, 30) if n % 2 else time(14, 15)))
     report.revisions.update(at=sent - timedelta(minutes=20))
+    last = sent
     for step, transition in enumerate(report.transitions.order_by("at", "id")):
-        transition.at = sent + timedelta(days=2 * step, hours=step)
+        transition.at = last = sent + timedelta(days=2 * step, hours=step)
         transition.save(update_fields=["at"])
-    Report.objects.filter(pk=report.pk).update(submitted_at=sent, updated_at=transition.at)
+    Report.objects.filter(pk=report.pk).update(submitted_at=sent, updated_at=last)
 
 
 def demo_catalogue(unit, period, catalogues):
