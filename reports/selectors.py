@@ -3,7 +3,7 @@ from django.db.models import Case, Count, F, JSONField, Max, Min, Q, Sum, When, 
 
 from units.models import LinhVuc, Succession
 
-from . import periods
+from . import memo, periods
 from .forms_spec import FORMS, all_sections
 from .models import LABEL_FIELDS, ROW_MODELS, Report, ReportingPeriod, Revision
 from .rules import Previous
@@ -128,12 +128,13 @@ def _pending(reports, form_code, columns):
     return {row["label"]: sum(row[key] or 0 for key in columns) for row in rows}
 
 
-def _pending_06a(reports):
-    return _pending(reports, "II.06a", ("c12", "c13"))
-
-
-def _pending_05a(reports):
-    return _pending(reports, "II.05a", ("c10",))
+def _carried_over(reports):
+    """(II.06a (11), II.05a (10)) of `reports`, each {lĩnh vực: sum} (_pending): two queries the
+    first time, kept (memo) by the reports' identities and versions after that, since every write
+    of a report's rows makes it a new version (services.report_save, units.services' merge)."""
+    return memo.remembered(
+        "carried-over", [(r.pk, r.version, r.updated_at) for r in reports],
+        lambda: (_pending(reports, "II.06a", ("c12", "c13")), _pending(reports, "II.05a", ("c10",))))
 
 
 def previous_context(unit, period):
@@ -145,7 +146,8 @@ def previous_context(unit, period):
     if not reports:
         return None
     sources = tuple(r.unit.code for r in reports) if any(r.unit_id != unit.pk for r in reports) else ()
-    return Previous(reports[0].period.label, _pending_06a(reports), sources, _pending_05a(reports))
+    pending, pending_05a = _carried_over(reports)
+    return Previous(reports[0].period.label, pending, sources, pending_05a)
 
 
 def catalogue_names(unit):
@@ -165,8 +167,7 @@ def initial_forms(unit, period):
     previous_data = report_forms(previous) if previous else empty_forms()
     # The files pending at the end of the previous period, the predecessors' added in the first
     # period after a merger (_previous_reports).
-    pending = _pending_06a(reports)
-    pending_05a = _pending_05a(reports)
+    pending, pending_05a = _carried_over(reports)
     names = catalogue_names(unit)
     names += [name for name, count in pending.items() if count and name not in names]
     names += [name for name, count in pending_05a.items() if count and name not in names]

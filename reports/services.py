@@ -92,9 +92,14 @@ def period_close(code):
 # Judging and saving figures
 
 
-def judge(*, unit, period, raw_forms):
-    data, errors, warnings = check(raw_forms, selectors.previous_context(unit, period),
-                                   abolished=abolished_levels(period))
+_NOT_READ = object()
+
+
+def judge(*, unit, period, raw_forms, previous=_NOT_READ):
+    """`previous`: the unit's selectors.previous_context for the period, when the caller has it."""
+    if previous is _NOT_READ:
+        previous = selectors.previous_context(unit, period)
+    data, errors, warnings = check(raw_forms, previous, abolished=abolished_levels(period))
     return Judgement(data, errors, warnings)
 
 

@@ -100,6 +100,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# "memo": answers kept by what they were made from (reports/memo.py), in each process. The largest
+# is a report page's six biểu laid out: 150 kB for 5 lĩnh vực, 600 kB for 30, 1 MB for 50; so some
+# 10-60 MB a process.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "memo": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "memo",
+             "TIMEOUT": None, "OPTIONS": {"MAX_ENTRIES": 64}},
+}
+
 AUTH_USER_MODEL = "units.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",

@@ -12,8 +12,7 @@ from django.utils import timezone
 
 from tthc_portal.views import file_too_large, too_large
 
-from .. import document_meta, exports, narrative, selectors, services
-from ..compute import form_totals, rates_06a
+from .. import document_meta, exports, narrative, page_figures, selectors, services
 from ..diff import changed_cells, diff_documents
 from ..errors import InputTooLarge
 from ..exports import xlsx
@@ -22,7 +21,6 @@ from ..forms_spec import CAP_LABELS, FORMS, NHOM_LABELS
 from ..interchange import parse_json, report_document
 from ..models import Report, ReportingPeriod
 from ..permissions import can_edit, can_review, report_for, sees_all_units, visible_units
-from ..tables import build_tables
 from ..webforms import (
     UploadForm,
     error_target,
@@ -96,21 +94,20 @@ def _page(request, unit, period, report, *, typed=None, version=None, status=200
     revisions = selectors.recent_revisions(report, RECENT_REVISIONS) if report else []
     if typed is None and editable and report is not None and report.working_copy is not None:
         typed = report.working_copy
+    transitions = list(report.transitions.select_related("actor")) if report and has_history(report) else []
+    base, changes = _changes_since_last_submission(report, transitions)
+    changed = changed_cells(changes)
     if typed is not None:
-        raw_forms = typed["forms"]
-        judgement = services.judge(unit=unit, period=period, raw_forms=raw_forms)
+        shown = page_figures.figures(unit, period, typed["forms"], typed=True, changed=changed, editable=editable)
         narrative_texts, explanations = typed["narrative"], typed["explanations"]
         meta = typed.get("meta") or {}
     else:
         data, saved = selectors.page_forms(unit, period, report, revisions)
-        judgement = services.judge(unit=unit, period=period, raw_forms=data)
-        if not saved:
-            judgement.warnings = []  # nothing typed yet: no reason to warn about a blank form
-        raw_forms = judgement.data
+        shown = page_figures.figures(unit, period, data, saved=saved, changed=changed, editable=editable)
         narrative_texts = report.narrative if report else {}
         explanations = report.explanations if report else []
         meta = report.document_meta if report else {}
-    issues = judgement.errors + judgement.warnings
+    judgement = shown.judgement
     explained = {(e["code"], e["form"], e.get("section"), e.get("row")): e["text"] for e in explanations}
     warnings, seen = [], set()
     for warning in judgement.warnings:
@@ -118,11 +115,7 @@ def _page(request, unit, period, report, *, typed=None, version=None, status=200
             seen.add(warning.explanation_key)
             warnings.append({"issue": warning, "name": explanation_name(warning),
                              "text": explained.get(warning.explanation_key, "")})
-    transitions = list(report.transitions.select_related("actor")) if report and has_history(report) else []
-    base, changes = _changes_since_last_submission(report, transitions)
-    changed = changed_cells(changes)
     first_error_form = next((i.form for i in judgement.errors if i.form), None)
-    generated = narrative.generated(judgement.data, period) if judgement.ok else {}
     context = {
         "unit": unit,
         "period": period,
@@ -133,21 +126,15 @@ def _page(request, unit, period, report, *, typed=None, version=None, status=200
         "unsaved": typed is not None,
         "autosave_pause": settings.AUTOSAVE_PAUSE_MS,
         "time_zone": settings.TIME_ZONE,
-        "forms": [
-            {"spec": spec,
-             "tables": build_tables(code, raw_forms.get(code) or {}, judgement.data[code], issues, changed, period),
-             "errors": sum(1 for i in judgement.errors if i.form == code),
-             "warnings": sum(1 for i in judgement.warnings if i.form == code)}
-            for code, spec in FORMS.items()
-        ],
-        "rates_06a": rates_06a(form_totals("II.06a", judgement.data["II.06a"])["rows"]),
+        "forms": [{**form, "spec": FORMS[form["code"]]} for form in shown.forms],
+        "rates_06a": shown.rates_06a,
         "active_tab": first_error_form or request.GET.get("tab") or next(iter(FORMS)),
         "errors": [{"issue": issue, "target": error_target(issue)} for issue in judgement.errors],
         "warnings": warnings,
         "generated_numbers": narrative.GENERATED_NUMBERS,
         "narrative_sections": [
             {"key": key, "title": title, "help": narrative.HELP.get(key, ""), "text": narrative_texts.get(key, ""),
-             "generated": generated.get(key)}
+             "generated": shown.generated.get(key)}
             for key, title in narrative.SECTIONS
         ],
         "meta_fields": _meta_fields(unit, period, report, meta),

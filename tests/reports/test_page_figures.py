@@ -1,0 +1,36 @@
+"""The report page works out its figures once for each save and keeps them (reports/page_figures.py):
+what it shows must still follow every change the figures depend on."""
+import pytest
+
+from tests.conftest import save_report, text
+
+from .test_views import page
+
+pytestmark = pytest.mark.django_db
+
+CARRY_OVER = 'data-warning="II.06a.carry_over"'
+
+
+def test_the_carry_over_follows_a_new_save_of_the_quarter_before(
+        client, officer_stc, stc, previous_period, period, good_forms):
+    # Q2 leaves 1 file of "Quản lý công sản" pending; Q3 says 2 came over: a warning.
+    save_report(stc, previous_period, good_forms, actor=officer_stc)
+    save_report(stc, period, good_forms, actor=officer_stc)
+    client.force_login(officer_stc)
+    shown = text(page(client, period, stc))
+    assert CARRY_OVER in shown and "Quý II năm 2023, cột (11)) = 1" in shown
+
+    # Q2 corrected: 2 files pending (one fewer solved on time), as Q3 says.
+    row = good_forms["II.06a"]["rows"][0]
+    row.update(c9=row["c9"] - 1, c12=row["c12"] + 1)
+    save_report(stc, previous_period, good_forms, actor=officer_stc)
+    assert CARRY_OVER not in text(page(client, period, stc))
+
+
+def test_the_same_figures_read_by_a_reviewer_take_no_input(client, officer_stc, reviewer, stc, period, stc_report):
+    client.force_login(officer_stc)
+    assert 'name="II.06a|rows|0|c4"' in text(page(client, period, stc))
+    client.force_login(reviewer)
+    shown = text(page(client, period, stc))
+    assert 'name="II.06a|rows|0|c4"' not in shown and "Quản lý công sản" in shown
+
