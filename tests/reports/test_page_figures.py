@@ -34,3 +34,18 @@ def test_the_same_figures_read_by_a_reviewer_take_no_input(client, officer_stc, 
     shown = text(page(client, period, stc))
     assert 'name="II.06a|rows|0|c4"' not in shown and "Quản lý công sản" in shown
 
+
+def test_the_narrative_and_document_fields_follow_each_save_and_the_reader(
+        client, officer_stc, reviewer, stc, period, good_forms):
+    save_report(stc, period, good_forms, actor=officer_stc, narrative={"I.1": "Không có dự thảo nào."})
+    client.force_login(officer_stc)
+    shown = text(page(client, period, stc))
+    assert ">Không có dự thảo nào.</textarea>" in shown and 'name="meta|so"' in shown
+
+    save_report(stc, period, good_forms, actor=officer_stc, narrative={"I.1": "Có hai dự thảo."})
+    shown = text(page(client, period, stc))
+    assert ">Có hai dự thảo.</textarea>" in shown and "Không có dự thảo nào." not in shown
+
+    client.force_login(reviewer)
+    shown = text(page(client, period, stc))
+    assert "Có hai dự thảo." in shown and 'name="narrative|I.1"' not in shown and 'name="meta|so"' not in shown
