@@ -35,6 +35,9 @@ class Issue:
     row: int | None  # 1-based position within its section list
     column: str | None  # "c3"
     message: str
+    # Where the cell is (`Biểu II.06a, dòng "Quản lý giá", cột (3)`, where()), as the message starts:
+    # what a list of issues names without their texts. "" for an issue of the document as a whole.
+    place: str = field(default="", compare=False)
 
     @property
     def is_error(self):
@@ -47,7 +50,7 @@ class Issue:
 
     def as_json(self):
         data = asdict(self)
-        del data["severity"]
+        del data["severity"], data["place"]
         return data
 
 
@@ -113,7 +116,8 @@ def where(form_code, section_key=None, row=None, label=None, column=None):
 
 
 def _issue(code, severity, form, section, row, column, label, text):
-    return Issue(code, severity, form, section, row, column, f"{where(form, section, row, label, column)}: {text}")
+    place = where(form, section, row, label, column)
+    return Issue(code, severity, form, section, row, column, f"{place}: {text}", place)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -446,10 +450,11 @@ def rule_03b_total_vs_07b(data, previous, unread):
     total_03b = form_totals("II.03b", data["II.03b"])["dia_phuong"]["c11"]
     total_07b = form_totals("II.07b", data["II.07b"])["rows"]["c3"]
     if total_03b != total_07b:
+        place = where("II.03b", "dia_phuong", label="TỔNG CỘNG", column="c11")
         yield Issue("II.03b.total_vs_07b", WARNING, "II.03b", "dia_phuong", None, "c11",
-                    f"{where('II.03b', 'dia_phuong', label='TỔNG CỘNG', column='c11')}: tổng số TTHC thuộc thẩm "
-                    f"quyền giải quyết (11) = {fmt_int(total_03b)} khác TỔNG CỘNG cột (3) của Biểu II.07b "
-                    f"= {fmt_int(total_07b)} (hai cột cùng đếm TTHC thuộc thẩm quyền của đơn vị)")
+                    f"{place}: tổng số TTHC thuộc thẩm quyền giải quyết (11) = {fmt_int(total_03b)} khác TỔNG "
+                    f"CỘNG cột (3) của Biểu II.07b = {fmt_int(total_07b)} (hai cột cùng đếm TTHC thuộc thẩm "
+                    "quyền của đơn vị)", place)
 
 
 def rule_06a_balance(data, previous, unread):

@@ -375,8 +375,8 @@ def report_submit(*, report, actor):
             raise ValidationFailed(judgement)
         missing = unexplained(judgement.warnings, report.explanations)
         if missing:
-            # Where they are ("Biểu II.06a, dòng "Quản lý giá", cột (3)"): among many, an empty box is hard to find.
-            where = "; ".join(w.message.split(": ", 1)[0] for w in missing[:3]) + ("; …" if len(missing) > 3 else "")
+            # Where they are (Issue.place): among many, an empty box is hard to find.
+            where = "; ".join(w.place or w.message for w in missing[:3]) + ("; …" if len(missing) > 3 else "")
             raise WorkflowError(
                 f"Chưa gửi được: còn {len(missing)} cảnh báo chưa có giải trình ({where}). "
                 "Ghi giải trình cho từng cảnh báo, lưu, rồi gửi lại."

@@ -90,6 +90,17 @@ def test_errors_shown_next_to_cells_and_nothing_lost(client, officer_stc, stc, p
     assert not report.revisions.exists() and not report.row06a_set.exists()
 
 
+def test_a_refused_submit_names_the_whole_place_of_a_lĩnh_vực_with_a_colon(client, officer_stc, stc, period,
+                                                                             good_forms):
+    client.force_login(officer_stc)
+    good_forms["II.06a"]["rows"][0].update(linh_vuc="Đất đai: cấp giấy chứng nhận", c8=29)  # (3)=43 ≠ 42
+    post_page(client, period, stc, form_post(good_forms, 0))
+    response = post_page(client, period, stc, form_post(good_forms, 1, action="submit"))
+    body = text(client.get(response["Location"]))
+    assert ("còn 1 cảnh báo chưa có giải trình (Biểu II.06a, dòng &quot;Đất đai: cấp giấy chứng nhận&quot;, "
+            "cột (3))") in body
+
+
 def test_warning_needs_explanation_before_submit(client, officer_stc, stc, period, good_forms):
     client.force_login(officer_stc)
     good_forms["II.06a"]["rows"][0]["c8"] = 29  # (3)=43 ≠ (7)+(11)=42
