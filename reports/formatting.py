@@ -1,6 +1,8 @@
 """Vietnamese number formatting for text that is not rendered by Django's localization
 (messages, generated narrative, exports): `2.718`, `97,45%`."""
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal, localcontext
+
+HUNDREDTH = Decimal("0.01")
 
 
 def fmt_int(value):
@@ -13,7 +15,7 @@ def fmt_pct(value):
     """A percentage already multiplied by 100, two decimals: 97.4512 → `97,45%`; None → ``."""
     if value is None or value == "":
         return ""
-    rounded = Decimal(str(value)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    rounded = _hundredths(Decimal(str(value)))
     whole, _, frac = f"{rounded:.2f}".partition(".")
     return f"{fmt_int(int(whole))},{frac}%"
 
@@ -22,9 +24,21 @@ def percent(numerator, denominator):
     """numerator/denominator as a percentage rounded to two decimals, or None when undefined."""
     if not denominator:
         return None
-    return float(
-        (Decimal(numerator) * 100 / Decimal(denominator)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-    )
+    numerator = Decimal(numerator)
+    with localcontext(prec=_digits_for(numerator * 100)):  # the quotient is at most that
+        return float(_hundredths(numerator * 100 / Decimal(denominator)))
+
+
+def _digits_for(number):
+    """Decimal digits enough to hold `number` to the hundredth (28, Python's default, at least): a
+    count typed with thirty digits is refused with an error, and its rate still computed and shown."""
+    return max(28, number.adjusted() + 6)
+
+
+def _hundredths(number):
+    """`number` rounded half up to two decimals, however large (_digits_for)."""
+    with localcontext(prec=_digits_for(number)):
+        return number.quantize(HUNDREDTH, rounding=ROUND_HALF_UP)
 
 
 def fmt_decimal(value, places=1):

@@ -29,6 +29,13 @@ def test_percent_rounds_half_up_to_two_decimals(numerator, denominator, rate):
     assert percent(numerator, denominator) == rate
 
 
+def test_the_rate_of_a_count_far_too_large_is_still_worked_out_and_shown():
+    # A count of 28 digits is refused (value.too_large), and the page still shows it with its rate.
+    huge = 10 ** 27
+    assert percent(huge, 1) == 1e29
+    assert fmt_pct(percent(huge, 4)) == f"{fmt_int(25 * 10 ** 27)},00%"  # 25.000.…,00%
+
+
 def test_percent_is_blank_when_the_denominator_is_zero():
     assert percent(5, 0) is None
     assert percent(0, None) is None

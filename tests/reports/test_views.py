@@ -90,6 +90,17 @@ def test_errors_shown_next_to_cells_and_nothing_lost(client, officer_stc, stc, p
     assert not report.revisions.exists() and not report.row06a_set.exists()
 
 
+def test_a_count_of_thirty_digits_is_refused_in_words_not_with_a_server_error(client, officer_stc, stc, period,
+                                                                               good_forms):
+    client.force_login(officer_stc)
+    typed = "1" + "0" * 29
+    good_forms["II.07b"]["bon_tai_cho"][0]["c3"] = typed  # (4) is its rate over II.07b (3)
+    response = post_page(client, period, stc, form_post(good_forms, 0))
+    assert response.status_code == 422
+    body = text(response)
+    assert "vượt quá giới hạn 10.000.000" in body and f'value="{typed}"' in body
+
+
 def test_a_refused_submit_names_the_whole_place_of_a_lĩnh_vực_with_a_colon(client, officer_stc, stc, period,
                                                                              good_forms):
     client.force_login(officer_stc)
