@@ -100,13 +100,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# "memo": answers kept by what they were made from (reports/memo.py), in each process. The largest
-# is a report page's six biểu laid out: 150 kB for 5 lĩnh vực, 600 kB for 30, 1 MB for 50; so some
-# 10-60 MB a process.
+# "memo": answers kept by what they were made from (reports/memo.py), in each process, bounded by
+# the bytes they hold (tthc_portal/cache.py): from a few kB (a tab's fragment, the carry-over's sums)
+# to a report page's six biểu laid out, 150 kB for 5 lĩnh vực, 600 kB for 30, 1 MB for 50. An
+# opened report holds four entries: 64 MB keep the pages of some 400 reports of 5 lĩnh vực, 100 of 30.
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-    "memo": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "memo",
-             "TIMEOUT": None, "OPTIONS": {"MAX_ENTRIES": 64}},
+    "memo": {"BACKEND": "tthc_portal.cache.SizedLocMemCache", "LOCATION": "memo", "TIMEOUT": None,
+             "OPTIONS": {"MAX_ENTRIES": 100_000,
+                         "MAX_BYTES": int(os.environ.get("MEMO_MAX_MB", "64")) * 1024 * 1024}},
 }
 
 AUTH_USER_MODEL = "units.User"

@@ -57,3 +57,26 @@ def test_opening_the_report_again_shows_the_same_page(client, officer_stc, stc, 
     client.force_login(officer_stc)
     first, again = (re.sub(r'value="\w{64}"', "", text(page(client, period, stc))) for _ in range(2))
     assert again == first and 'name="II.06a|rows|0|c4" value="0"' in again
+
+
+def test_the_memo_keeps_a_round_of_reports_and_lets_go_of_the_least_recently_used_bytes():
+    from django.core.cache import caches
+
+    from tthc_portal.cache import SizedLocMemCache
+
+    # The deadline: each worker sees every report being opened, four entries each. A cache of
+    # 64 entries kept none of a round of 30 reports; the memo, bounded in bytes, keeps them all.
+    memo = caches["memo"]
+    for report in range(30):
+        for part in ("page", "carried-over", "narrative", "document"):
+            memo.set(f"{part}:{report}", "x" * 10_000)
+    assert all(memo.get(f"{part}:{report}") for report in range(30) for part in ("page", "narrative"))
+
+    # Past the bound, the least recently read go first, and what is held stays under it.
+    small = SizedLocMemCache("test-bound", {"OPTIONS": {"MAX_ENTRIES": 100_000, "MAX_BYTES": 35_000}})
+    for name in "abc":
+        small.set(name, "x" * 10_000)
+    assert small.get("a")  # read: "b" is now the least recently used
+    small.set("d", "x" * 10_000)
+    assert [small.get(name) is not None for name in "abcd"] == [True, False, True, True]
+    assert sum(len(pickled) for pickled in small._cache.values()) <= 35_000
