@@ -1,5 +1,8 @@
 """Named reads. Each loads what a page or a rule needs in a fixed number of queries."""
-from django.db.models import Case, Count, F, JSONField, Max, Min, Q, Sum, When, Window
+import json
+
+from django.contrib.auth import get_user_model
+from django.db.models import Max, Min, Q, Sum
 
 from units.models import LinhVuc, Succession
 
@@ -75,16 +78,31 @@ def page_forms(unit, period, report, revisions):
     return initial_forms(unit, period), False
 
 
+# recent_revisions written out: composed by the ORM (two window functions, a CASE on a JSON path,
+# the saver joined) the query cost 1,4 ms to build and 0,1 to run, at every opening of the page.
+_RECENT_REVISIONS = """
+    SELECT r.id, r.report_id, r.version, r.actor_id, r.at, u.username, u.first_name, u.last_name,
+           COUNT(*) OVER () AS "of",
+           CASE WHEN r.version = MAX(r.version) OVER () THEN r.document END AS newest_document
+    FROM {revision} r LEFT JOIN {user} u ON u.id = r.actor_id
+    WHERE r.report_id = %s ORDER BY r.version DESC LIMIT %s"""
+_ACTOR_FIELDS = ["id", "username", "first_name", "last_name"]
+
+
 def recent_revisions(report, limit):
-    """The report's `limit` latest saves, newest first, each knowing how many there are in all
-    (`of`); the newest also brings the figures it saved (`forms`, as latest_forms). One query:
-    what the report page lists and what it shows."""
-    return list(
-        report.revisions.select_related("actor").defer("document").order_by("-version")
-        .annotate(of=Window(Count("pk")), newest=Window(Max("version")))
-        .annotate(forms=Case(When(version=F("newest"), then=F("document__forms")), output_field=JSONField()))
-        [:limit]
-    )
+    """The report's `limit` latest saves, newest first, each with its saver and knowing how many
+    there are in all (`of`); the newest also brings the figures it saved (`forms`, as
+    latest_forms). One query: what the report page lists and what it shows."""
+    sql = _RECENT_REVISIONS.format(revision=Revision._meta.db_table, user=get_user_model()._meta.db_table)
+    revisions = list(Revision.objects.raw(sql, [report.pk, limit]))
+    for revision in revisions:
+        # The other fields of the saver, and the revision's document, are deferred (read if asked).
+        revision.actor = revision.actor_id and get_user_model().from_db(
+            revision._state.db, _ACTOR_FIELDS, [revision.actor_id, revision.username, revision.first_name, revision.last_name])
+        document = revision.newest_document
+        document = json.loads(document) if isinstance(document, str) else document
+        revision.forms = document.get("forms") if isinstance(document, dict) else None
+    return revisions
 
 
 def rows_forms(report):
