@@ -227,6 +227,25 @@ def test_report_page_lists_every_save_with_who_and_when(client, reviewer, stc, p
     assert saves.count(officer_stc.display_name) == 2 and "<td>2</td>" in saves and "<td>1</td>" in saves
 
 
+def test_a_save_whose_officer_was_deleted_is_listed_as_the_system(client, reviewer, stc, period, good_forms,
+                                                                  stc_report):
+    from tests.conftest import make_user
+
+    leaver = make_user("nghiviec", units=[stc])
+    leaver.first_name, leaver.last_name = "Lan", "Trần Thị"
+    leaver.save()
+    save_report(stc, period, good_forms, actor=leaver)
+    client.force_login(reviewer)
+    saves = re.search(r'id="revisions">(.*?)</table>', text(client.get(reverse("report", args=["2023-Q3", "STC"]))),
+                      re.S).group(1)
+    assert "<td>Trần Thị Lan</td>" in saves
+
+    leaver.delete()
+    saves = re.search(r'id="revisions">(.*?)</table>', text(client.get(reverse("report", args=["2023-Q3", "STC"]))),
+                      re.S).group(1)
+    assert "Trần Thị Lan" not in saves and re.search(r"<tr><td>2</td><td>[^<]+</td><td>Hệ thống</td></tr>", saves)
+
+
 def test_report_page_lists_the_latest_ten_saves_and_counts_the_others(client, reviewer, stc, period, officer_stc,
                                                                         good_forms, stc_report):
     for _ in range(11):

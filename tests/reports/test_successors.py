@@ -79,6 +79,23 @@ def test_only_the_first_period_after_the_merger_takes_the_predecessors(stc, skhd
     assert previous.pending == {"Quản lý công sản": 4} and previous.where == "kỳ trước"
 
 
+def test_a_split_carries_nothing_over_and_a_closed_predecessor_carries_its_files(stc, skhdt):
+    q4_2024, _ = services.period_open("2024-Q4")
+    q1_2025, _ = services.period_open("2025-Q1")
+    put_report(skhdt, q4_2024, ii06a({"linh_vuc": "Đầu tư tại Việt Nam", "c12": 9}))
+    put_report(stc, q4_2024, ii06a({"linh_vuc": "Quản lý công sản", "c12": 1}))
+    Unit.objects.filter(pk=skhdt.pk).update(is_active=False)  # closed, without an end date
+    split = Succession.objects.create(predecessor=skhdt, successor=stc, date=date(2025, 1, 1),
+                                      kind=Succession.Kind.SPLIT)
+    # Nothing says how a split predecessor's files were shared among its successors.
+    assert selectors.previous_context(stc, q1_2025).pending == {"Quản lý công sản": 1}
+
+    Succession.objects.filter(pk=split.pk).update(kind=Succession.Kind.MERGE)
+    previous = selectors.previous_context(stc, q1_2025)
+    assert previous.pending == {"Quản lý công sản": 1, "Đầu tư tại Việt Nam": 9}
+    assert previous.where == "kỳ trước của STC và SKHDT" and previous.period_label == "Quý IV năm 2024"
+
+
 # ---------------------------------------------------------------------------------------------
 # The year of the merger, and the province adding up whoever reported in each quarter
 
