@@ -41,12 +41,13 @@ def test_autosave_answers_the_version_and_the_time(typed_over):
     assert typed_over.working_copy["forms"]["II.06a"]["rows"][1]["c4"] == "999"
 
 
-def test_the_page_gives_the_working_copy_back_with_its_errors(client, typed_over, stc, period):
+def test_the_page_gives_the_working_copy_back_with_its_errors(client, typed_over, officer_stc, stc, period):
     body = text(page(client, period, stc))
     assert re.search(r'name="II.06a\|rows\|1\|c4" value="999"', body)
     assert re.search(r'name="II.08\|rows\|0\|c3" value="bốn"', body)
     assert "Bản đang viết" in body
     assert 'id="working-copy"' in body and "còn lỗi" in body
+    assert re.search(rf"bản đang nhập</strong>, lưu lúc [\d:/ ]+ \({officer_stc.display_name}\)", body)
     assert 'data-goto-name="II.08|rows|0|c3"' in body  # the error list links to the cell
     assert 'data-unsaved' in body  # the leave-page guard is on
 
