@@ -24,9 +24,9 @@ def percent(numerator, denominator):
     """numerator/denominator as a percentage rounded to two decimals, or None when undefined."""
     if not denominator:
         return None
-    numerator = Decimal(numerator)
-    with localcontext(prec=_digits_for(numerator * 100)):  # the quotient is at most that
-        return float(_hundredths(numerator * 100 / Decimal(denominator)))
+    hundredfold = Decimal(numerator) * 100
+    with localcontext(prec=_digits_for(hundredfold)):  # the quotient is at most that
+        return float(_hundredths(hundredfold / Decimal(denominator)))
 
 
 def _digits_for(number):
