@@ -117,6 +117,7 @@ def rows_forms(report):
 
 # _previous_reports written out: composed by the ORM (the successions' subquery OR'd with the own
 # unit, the unit and the period joined) the query cost 2 ms to build, at every opening of a report.
+# unit_takes_part is Unit.exists_in (UnitQuerySet.existing_between in the ORM): change them together.
 _PREVIOUS_REPORTS = """
     SELECT r.id, r.unit_id, r.period_id, r.status, r.version, r.updated_at, p.year, p.kind,
            u.code AS unit_code, CASE WHEN u.is_active AND (u.valid_from IS NULL OR u.valid_from <= %s)
@@ -146,7 +147,7 @@ def _previous_reports(unit, period):
         r.period = ReportingPeriod.from_db(r._state.db, ["id", "year", "kind"], [r.period_id, r.year, r.kind])
         if r.unit_id == unit.pk:
             r.unit = unit  # a predecessor's unit is read if asked: its code is r.unit_code
-    # A predecessor that still takes part in `period` reports for itself (Unit.exists_in).
+    # A predecessor that still takes part in `period` reports for itself.
     return sorted((r for r in reports if r.unit_id == unit.pk or not r.unit_takes_part),
                   key=lambda r: (r.unit_id != unit.pk, r.unit_code))
 
